@@ -1,0 +1,37 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+Builds, tests, demonstrates and benchmarks the TextSketch module.
+
+.DESCRIPTION
+Tasks:
+  Build       builds and lays out the importable module in out/TextSketch
+  Test        all xunit and Pester tests; the last line printed is "N passed, N failed"
+  Demo        compresses and expands sample photos with the embedded default (no model weights)
+  Bench       writes docs/benchmarks.md (and plots) with the command that reproduces every number
+  TinyModels  writes tiny random-weight model packs to out/tiny-models/<pack>/
+  Clean       removes build output
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 -Task Build
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'TinyModels', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. (Join-Path $PSScriptRoot 'tools/build/common.ps1')
+
+foreach ($name in $Task) {
+    Write-Host "==> $name" -ForegroundColor Cyan
+    & "Invoke-$($name)Task" -Configuration $Configuration
+}

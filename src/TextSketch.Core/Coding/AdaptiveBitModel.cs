@@ -1,0 +1,73 @@
+namespace TextSketch.Core.Coding;
+
+/// <summary>
+/// A table of adaptive binary probabilities. Each context starts at p = 1/2 and adapts with a rate that starts
+/// fast (1/2, 1/3, ... like a counting estimator) and settles at 1/2^<c>limit</c>, so rarely seen contexts learn
+/// quickly and busy ones stay stable.
+/// </summary>
+public sealed class AdaptiveBitModel
+{
+    private readonly ushort[] _probability;
+    private readonly byte[] _count;
+    private readonly int _limit;
+
+    public AdaptiveBitModel(int contexts, int rateLimit = 5, int initialProbability = Probability.Half)
+    {
+        if (contexts <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(contexts));
+        }
+
+        if (rateLimit is < 1 or > 12)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rateLimit));
+        }
+
+        _probability = new ushort[contexts];
+        _count = new byte[contexts];
+        _limit = rateLimit;
+        Array.Fill(_probability, (ushort)Probability.Clamp(initialProbability));
+    }
+
+    public int Contexts => _probability.Length;
+
+    /// <summary>P(bit = 1) of a context, in 1/65536.</summary>
+    public int this[int context] => _probability[context];
+
+    public void Encode(RangeEncoder encoder, int context, int bit)
+    {
+        encoder.Encode(bit, _probability[context]);
+        Update(context, bit);
+    }
+
+    public int Decode(RangeDecoder decoder, int context)
+    {
+        int bit = decoder.Decode(_probability[context]);
+        Update(context, bit);
+        return bit;
+    }
+
+    public void Update(int context, int bit)
+    {
+        int count = _count[context];
+        // Rate 1/(n+1.5) for the first observations, then a fixed 1/2^limit.
+        int shift = count < RateSchedule.Length ? Math.Min(RateSchedule[count], _limit) : _limit;
+        int p = _probability[context];
+        if (bit != 0)
+        {
+            p += ((int)Probability.One - p) >> shift;
+        }
+        else
+        {
+            p -= p >> shift;
+        }
+
+        _probability[context] = (ushort)Probability.Clamp(p);
+        if (count < 255)
+        {
+            _count[context] = (byte)(count + 1);
+        }
+    }
+
+    private static readonly byte[] RateSchedule = [1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7];
+}

@@ -1,0 +1,31 @@
+using TextSketch.Core.Caption;
+using TextSketch.Core.Color;
+using TextSketch.Core.Sketch;
+
+namespace TextSketch.Core.Format;
+
+/// <summary>The coded sketch layer: its bitmap, the divisor that fixes its size, and the coder that codes it.</summary>
+public sealed record SketchLayer(BitPlane Bitmap, int Divisor, int CoderId);
+
+/// <summary>Everything a .tsk record holds, decoded.</summary>
+public sealed record TskDocument
+{
+    public required int Width { get; init; }
+
+    public required int Height { get; init; }
+
+    public TextSketchMode Mode { get; init; }
+
+    /// <summary>Null when the record has no caption (then <see cref="CaptionSource"/> is None).</summary>
+    public string? Caption { get; init; }
+
+    public CaptionSource CaptionSource { get; init; }
+
+    public ColorHint? Color { get; init; }
+
+    /// <summary>Present exactly when <see cref="Mode"/> is TextSketch.</summary>
+    public SketchLayer? Sketch { get; init; }
+
+    /// <summary>A decoder seed chosen by the encoder; null means "derive it from the record's checksum".</summary>
+    public int? ExplicitSeed { get; init; }
+}

@@ -1,0 +1,31 @@
+namespace TextSketch.Core.Format;
+
+/// <summary>A record both ways: its content, its exact bytes, and what those bytes cost.</summary>
+public sealed class TskRecord
+{
+    internal TskRecord(TskDocument document, byte[] bytes, byte[] sketchBytes, RateBreakdown rate, int seed)
+    {
+        Document = document;
+        Bytes = bytes;
+        SketchBytes = sketchBytes;
+        Rate = rate;
+        Seed = seed;
+    }
+
+    public TskDocument Document { get; }
+
+    /// <summary>The whole .tsk encoding.</summary>
+    public byte[] Bytes { get; }
+
+    /// <summary>The sketch stream alone (empty in Text mode).</summary>
+    public byte[] SketchBytes { get; }
+
+    public RateBreakdown Rate { get; }
+
+    /// <summary>The seed decoders use: the explicit one, else derived from the checksum (so equal records decode alike).</summary>
+    public int Seed { get; }
+
+    public int SketchWidth => Document.Sketch?.Bitmap.Width ?? 0;
+
+    public int SketchHeight => Document.Sketch?.Bitmap.Height ?? 0;
+}

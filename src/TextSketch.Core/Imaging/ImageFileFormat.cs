@@ -1,0 +1,8 @@
+namespace TextSketch.Core.Imaging;
+
+public enum ImageFileFormat
+{
+    Png,
+    Jpeg,
+    Webp,
+}

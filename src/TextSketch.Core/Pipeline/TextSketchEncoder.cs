@@ -1,0 +1,104 @@
+using TextSketch.Core.Caption;
+using TextSketch.Core.Color;
+using TextSketch.Core.Format;
+using TextSketch.Core.Imaging;
+using TextSketch.Core.Sketch;
+
+namespace TextSketch.Core.Pipeline;
+
+/// <summary>
+/// Image file to record: read, analyse (caption, colour, sketch), code. Stateless and thread-safe; the bytes depend
+/// only on the file and the options, never on which thread or how many run.
+/// </summary>
+public static class TextSketchEncoder
+{
+    public static TskRecord Encode(string sourcePath, string? explicitCaption, EncoderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= EncoderOptions.Default;
+        ImageAnalysis analysis = Analyse(sourcePath, explicitCaption, options, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return TskFile.Write(analysis.ToDocument(options.Mode));
+    }
+
+    public static ImageAnalysis Analyse(string sourcePath, string? explicitCaption, EncoderOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourcePath);
+        ArgumentNullException.ThrowIfNull(options);
+        (string? caption, CaptionSource source) = ResolveExplicit(explicitCaption);
+
+        using FileStream stream = OpenSource(sourcePath);
+        RgbImage image = ImageReader.Read(stream, sourcePath, options.Image);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        if (source == CaptionSource.None && explicitCaption is null && options.UseMetadataCaption)
+        {
+            stream.Position = 0;
+            caption = MetadataCaptionReader.Read(stream);
+            source = caption is null ? CaptionSource.None : CaptionSource.Metadata;
+        }
+
+        return Analyse(image, caption, source, options);
+    }
+
+    /// <summary>Analysis of pixels already in memory (the caption already decided).</summary>
+    public static ImageAnalysis Analyse(RgbImage image, string? caption, CaptionSource source, EncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Width > TskFile.MaxDimension || image.Height > TskFile.MaxDimension)
+        {
+            throw new TextSketchException("ImageTooLarge",
+                $"A {image.Width}x{image.Height} image exceeds the record's limit of {TskFile.MaxDimension} pixels per side.");
+        }
+
+        ColorHint? color = null;
+        BitPlane? sketch = null;
+        int divisor = 1;
+        if (options.Mode == TextSketchMode.TextSketch)
+        {
+            color = ColorHint.Extract(image);
+            divisor = SketchGeometry.ChooseDivisor(image.Width, image.Height, options.Sketch.TargetPixels);
+            (int w, int h) = SketchGeometry.Size(image.Width, image.Height, divisor);
+            sketch = EdgeDetector.Detect(image, w, h, options.Sketch);
+        }
+
+        return new ImageAnalysis(image.Width, image.Height, caption, source, color, sketch, divisor);
+    }
+
+    private static (string? Caption, CaptionSource Source) ResolveExplicit(string? explicitCaption)
+    {
+        if (explicitCaption is null)
+        {
+            return (null, CaptionSource.None);
+        }
+
+        if (explicitCaption.Length == 0)
+        {
+            // -Caption '' asks for no caption, not for the metadata one.
+            return (null, CaptionSource.None);
+        }
+
+        if (!Coding.CaptionCoders.Fallback.CanEncode(explicitCaption))
+        {
+            throw new TextSketchException("CaptionTooLong",
+                $"The caption has {System.Text.Encoding.UTF8.GetByteCount(explicitCaption)} UTF-8 bytes; a record holds at most {Coding.Utf8CaptionCoder.MaxBytes}.");
+        }
+
+        return (explicitCaption, CaptionSource.Explicit);
+    }
+
+    private static FileStream OpenSource(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ImageReadException(ImageReadException.NotFound, path, "the file does not exist.", e);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ImageReadException(ImageReadException.Unreadable, path, e.Message, e);
+        }
+    }
+}

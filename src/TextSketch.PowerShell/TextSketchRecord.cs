@@ -1,0 +1,99 @@
+using TextSketch.Core.Format;
+
+namespace TextSketch;
+
+/// <summary>Caption-only (the paper's PIC) or caption + colour + sketch (PICS).</summary>
+public enum TextSketchMode
+{
+    TextSketch,
+    Text,
+}
+
+/// <summary>Where a record's caption came from.</summary>
+public enum CaptionSource
+{
+    None,
+    Explicit,
+    Metadata,
+    Model,
+}
+
+/// <summary>
+/// One compressed image, as it flows through the pipeline. The PowerShell-facing view of a .tsk record; it lives
+/// in the cmdlet assembly so scripts can name the type (<c>[TextSketch.TextSketchRecord]</c>) while the codec
+/// stays isolated in the module's load context.
+/// </summary>
+public sealed class TextSketchRecord
+{
+    internal TextSketchRecord(TskRecord record, string? sourcePath, string? path)
+    {
+        Encoded = record;
+        SourcePath = sourcePath;
+        Path = path;
+        TskDocument document = record.Document;
+        Width = document.Width;
+        Height = document.Height;
+        Mode = document.Mode == Core.Format.TextSketchMode.Text ? TextSketchMode.Text : TextSketchMode.TextSketch;
+        Caption = document.Caption;
+        CaptionSource = (CaptionSource)(int)document.CaptionSource;
+        SketchWidth = record.SketchWidth;
+        SketchHeight = record.SketchHeight;
+        SketchBytes = record.SketchBytes;
+        Seed = record.Seed;
+        TotalBytes = record.Rate.TotalBytes;
+        HeaderBits = record.Rate.HeaderBits;
+        CaptionBits = record.Rate.CaptionBits;
+        SketchBits = record.Rate.SketchBits;
+        ColorBits = record.Rate.ColorBits;
+    }
+
+    /// <summary>The image the record was made from ($null for records read from a .tsk file).</summary>
+    public string? SourcePath { get; }
+
+    /// <summary>The .tsk file written or read ($null for records only in memory).</summary>
+    public string? Path { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public TextSketchMode Mode { get; }
+
+    public string? Caption { get; }
+
+    public CaptionSource CaptionSource { get; }
+
+    public int SketchWidth { get; }
+
+    public int SketchHeight { get; }
+
+    /// <summary>The coded sketch stream, exactly as stored in the record.</summary>
+    public byte[] SketchBytes { get; }
+
+    /// <summary>The seed generative decoders start from (Expand-TextSketch -Seed overrides it).</summary>
+    public int Seed { get; }
+
+    /// <summary>Size of the whole .tsk encoding.</summary>
+    public int TotalBytes { get; }
+
+    /// <summary>Bits per pixel of the original image: TotalBytes * 8 / (Width * Height).</summary>
+    public double Bpp => TotalBytes * 8.0 / ((double)Width * Height);
+
+    public int HeaderBits { get; }
+
+    public int CaptionBits { get; }
+
+    public int SketchBits { get; }
+
+    public int ColorBits { get; }
+
+    /// <summary>The full .tsk bytes (what Expand-TextSketch decodes and what a .tsk file holds).</summary>
+    public byte[] GetBytes() => (byte[])Encoded.Bytes.Clone();
+
+    internal TskRecord Encoded { get; }
+
+    /// <summary>Name shown in tables: the source image's file name, else the .tsk file's.</summary>
+    internal string DisplayName => System.IO.Path.GetFileName(SourcePath ?? Path ?? string.Empty);
+
+    public override string ToString() => $"{DisplayName} {Width}x{Height} {TotalBytes} B ({Bpp:0.0000} bpp)";
+}

@@ -1,0 +1,71 @@
+# Build tasks for build.ps1. Each task is a function Invoke-<Name>Task; shared paths live here.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:OutDir = Join-Path $RepoRoot 'out'
+$script:ModuleDir = Join-Path $OutDir 'TextSketch'
+
+function Invoke-Native {
+    # Runs a native command given as a script block and stops the build when it fails.
+    param([Parameter(Mandatory)][scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$Command' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-BuildTask {
+    param([string] $Configuration = 'Release')
+
+    $publish = Join-Path $OutDir 'publish'
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+    $project = Join-Path $RepoRoot 'src/TextSketch.PowerShell/TextSketch.PowerShell.csproj'
+    Invoke-Native { dotnet publish $project -c $Configuration -o $publish --nologo -v quiet }
+
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    $dependencies = Join-Path $ModuleDir 'dependencies'
+    New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
+
+    # The cmdlet assembly is the root module; everything else loads in the module's own load context.
+    Copy-Item (Join-Path $publish 'TextSketch.PowerShell.dll') $ModuleDir
+    Get-ChildItem $publish -File | Where-Object { $_.Extension -eq '.dll' -and $_.Name -ne 'TextSketch.PowerShell.dll' } |
+        Copy-Item -Destination $dependencies
+    $runtimes = Join-Path $publish 'runtimes'
+    if (Test-Path $runtimes) {
+        # Ship the native folders PowerShell 7 runs on; other RIDs from the packages are left out.
+        foreach ($rid in 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64') {
+            $native = Join-Path $runtimes $rid
+            if (Test-Path $native) {
+                $target = Join-Path $dependencies "runtimes/$rid"
+                New-Item -ItemType Directory -Path $target -Force | Out-Null
+                Copy-Item (Join-Path $native '*') $target -Recurse
+            }
+        }
+    }
+
+    Copy-Item (Join-Path $RepoRoot 'TextSketch.psd1') $ModuleDir
+    Copy-Item (Join-Path $RepoRoot 'src/TextSketch.PowerShell/Module/*') $ModuleDir -Recurse
+    $models = Join-Path $ModuleDir 'models'
+    New-Item -ItemType Directory -Path $models -Force | Out-Null
+    Get-ChildItem (Join-Path $RepoRoot 'models') -Filter *.json -ErrorAction SilentlyContinue | Copy-Item -Destination $models
+
+    # MAML help from docs/en-US, with parameter facts read from the built cmdlets (in a fresh process).
+    $helpScript = Join-Path $RepoRoot 'tools/build/New-MamlHelp.ps1'
+    if (Test-Path $helpScript) {
+        $docs = Join-Path $RepoRoot 'docs/en-US'
+        $helpOut = Join-Path $ModuleDir 'en-US'
+        Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $helpScript -ModulePath $ModuleDir -DocsPath $docs -OutputPath $helpOut }
+    }
+
+    # Prove the layout imports from another folder in a fresh process.
+    $probe = "Set-Location ([IO.Path]::GetTempPath()); Import-Module '$ModuleDir' -ErrorAction Stop; 'Imported: ' + ((Get-Command -Module TextSketch).Name -join ', ')"
+    Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -Command $probe }
+
+    Write-Host "Module laid out in $ModuleDir"
+}
+
+function Invoke-CleanTask {
+    param([string] $Configuration)
+    foreach ($path in $OutDir, (Get-ChildItem $RepoRoot -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue)) {
+        if ($path -and (Test-Path $path)) { Remove-Item $path -Recurse -Force }
+    }
+}
