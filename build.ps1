@@ -31,7 +31,16 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'tools/build/common.ps1')
 
+$failures = 0
 foreach ($name in $Task) {
     Write-Host "==> $name" -ForegroundColor Cyan
-    & "Invoke-$($name)Task" -Configuration $Configuration
+    if ($name -eq 'Test') {
+        # The Test task prints "N passed, N failed" as its last line and returns the failure count.
+        $failures += Invoke-TestTask -Configuration $Configuration
+    }
+    else {
+        & "Invoke-$($name)Task" -Configuration $Configuration
+    }
 }
+
+exit ([Math]::Min($failures, 1))

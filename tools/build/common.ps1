@@ -7,7 +7,8 @@ $script:ModuleDir = Join-Path $OutDir 'TextSketch'
 function Invoke-Native {
     # Runs a native command given as a script block and stops the build when it fails.
     param([Parameter(Mandatory)][scriptblock] $Command)
-    & $Command
+    # Output goes to the host, never into a task function's return value.
+    & $Command | Out-Host
     if ($LASTEXITCODE -ne 0) {
         throw "'$Command' failed with exit code $LASTEXITCODE."
     }
@@ -68,4 +69,74 @@ function Invoke-CleanTask {
     foreach ($path in $OutDir, (Get-ChildItem $RepoRoot -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue)) {
         if ($path -and (Test-Path $path)) { Remove-Item $path -Recurse -Force }
     }
+}
+
+function Get-NuGetPackageFolder {
+    # Restores tools/packages (packages used as plain files) and returns the NuGet global packages folder.
+    $project = Join-Path $RepoRoot 'tools/packages/ToolPackages.csproj'
+    Invoke-Native { dotnet restore $project --nologo -v quiet }
+    $line = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    return $line.Trim()
+}
+
+function Invoke-TestTask {
+    param([string] $Configuration = 'Release')
+
+    $results = Join-Path $OutDir 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+    $passed = 0
+    $failed = 0
+
+    try {
+        Invoke-BuildTask -Configuration $Configuration
+    }
+    catch {
+        Write-Host "Build failed: $_" -ForegroundColor Red
+        Write-Host '0 passed, 1 failed'
+        return 1
+    }
+
+    # xunit (Core). A failing test makes dotnet test exit non-zero; the counts come from the TRX file.
+    $testProject = Join-Path $RepoRoot 'tests/TextSketch.Core.Tests/TextSketch.Core.Tests.csproj'
+    dotnet test $testProject -c $Configuration --nologo --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
+    $trx = Join-Path $results 'core.trx'
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    else {
+        Write-Host 'xunit produced no results.' -ForegroundColor Red
+        $failed++
+    }
+
+    # Pester, in a fresh pwsh that imports the built module.
+    $packages = Get-NuGetPackageFolder
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    $runner = Join-Path $RepoRoot 'tools/build/Invoke-PesterTests.ps1'
+    $pesterResult = Join-Path $results 'pester.json'
+    $tests = Join-Path $RepoRoot 'tests/Pester'
+    dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleDir -TestPath $tests -ResultPath $pesterResult | Out-Host
+    if (Test-Path $pesterResult) {
+        $counts = Get-Content $pesterResult -Raw | ConvertFrom-Json
+        $passed += $counts.Passed
+        $failed += $counts.Failed
+    }
+    else {
+        Write-Host 'Pester produced no results.' -ForegroundColor Red
+        $failed++
+    }
+
+    Write-Host "$passed passed, $failed failed"
+    return $failed
+}
+
+function Invoke-DemoTask {
+    param([string] $Configuration = 'Release')
+    Invoke-BuildTask -Configuration $Configuration
+    $demo = Join-Path $RepoRoot 'tools/build/Demo.ps1'
+    $samples = Join-Path $RepoRoot 'samples'
+    $work = Join-Path $OutDir 'demo'
+    Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $demo -ModulePath $ModuleDir -SamplesPath $samples -WorkPath $work }
 }

@@ -19,7 +19,7 @@ public sealed class AdaptiveIntegerModel
     {
         _sets = sets;
         _length = new AdaptiveBitModel(sets * MaxLength, rateLimit);
-        _mantissa = new AdaptiveBitModel(sets * MaxLength * (1 << AdaptiveMantissaBits), rateLimit);
+        _mantissa = new AdaptiveBitModel(sets * (MaxLength + 1) * (1 << AdaptiveMantissaBits), rateLimit);
     }
 
     public void Encode(RangeEncoder encoder, uint value, int set = 0)
@@ -101,7 +101,7 @@ public sealed class AdaptiveIntegerModel
     }
 
     private static int MantissaContext(int set, int length, int prefix) =>
-        ((set * MaxLength) + length) * (1 << AdaptiveMantissaBits) + (prefix & ((1 << AdaptiveMantissaBits) - 1));
+        ((set * (MaxLength + 1)) + length) * (1 << AdaptiveMantissaBits) + (prefix & ((1 << AdaptiveMantissaBits) - 1));
 
     private void CheckSet(int set)
     {

@@ -20,7 +20,18 @@ public sealed class Utf8CaptionCoder : ICaptionCoder
 
     public string Name => "utf8";
 
-    public bool CanEncode(string caption) => Encoding.UTF8.GetByteCount(caption) <= MaxBytes;
+    /// <summary>False for text over <see cref="MaxBytes"/> or with unpaired surrogates (not representable in UTF-8).</summary>
+    public bool CanEncode(string caption)
+    {
+        try
+        {
+            return StrictUtf8.GetByteCount(caption) <= MaxBytes;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+    }
 
     public void Encode(string caption, RangeEncoder encoder)
     {

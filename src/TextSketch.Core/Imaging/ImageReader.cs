@@ -65,6 +65,11 @@ public static class ImageReader
         }
 
         stream.Position = 0;
+        if (TruncationCheck.Find(stream, format.Name) is { } truncation)
+        {
+            throw new ImageReadException(ImageReadException.Corrupt, name, $"the {format.Name} file is corrupt: {truncation}.");
+        }
+
         try
         {
             using Image<Rgba32> image = Image.Load<Rgba32>(configuration, stream);

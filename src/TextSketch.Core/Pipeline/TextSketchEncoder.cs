@@ -79,8 +79,10 @@ public static class TextSketchEncoder
 
         if (!Coding.CaptionCoders.Fallback.CanEncode(explicitCaption))
         {
-            throw new TextSketchException("CaptionTooLong",
-                $"The caption has {System.Text.Encoding.UTF8.GetByteCount(explicitCaption)} UTF-8 bytes; a record holds at most {Coding.Utf8CaptionCoder.MaxBytes}.");
+            throw explicitCaption.Any(char.IsSurrogate) && System.Text.Encoding.UTF8.GetByteCount(explicitCaption) <= Coding.Utf8CaptionCoder.MaxBytes
+                ? new TextSketchException("CaptionInvalid", "The caption contains an unpaired UTF-16 surrogate, which no text encoding can store.")
+                : new TextSketchException("CaptionTooLong",
+                    $"The caption has {System.Text.Encoding.UTF8.GetByteCount(explicitCaption)} UTF-8 bytes; a record holds at most {Coding.Utf8CaptionCoder.MaxBytes}.");
         }
 
         return (explicitCaption, CaptionSource.Explicit);

@@ -91,23 +91,29 @@ public static class EdgeDetector
     private static int[] SuppressNonMaxima(int[] m, byte[] direction, int w, int h)
     {
         var peaks = new int[w * h];
-        for (int y = 1; y < h - 1; y++)
+        for (int y = 0; y < h; y++)
         {
-            for (int x = 1; x < w - 1; x++)
+            // Neighbours clamp at the border, so contours run up to the image edge instead of stopping one pixel short.
+            int up = Math.Max(y - 1, 0) * w;
+            int row = y * w;
+            int down = Math.Min(y + 1, h - 1) * w;
+            for (int x = 0; x < w; x++)
             {
-                int i = y * w + x;
+                int i = row + x;
                 int value = m[i];
                 if (value == 0)
                 {
                     continue;
                 }
 
+                int left = Math.Max(x - 1, 0);
+                int right = Math.Min(x + 1, w - 1);
                 (int a, int b) = direction[i] switch
                 {
-                    0 => (m[i - 1], m[i + 1]),
-                    1 => (m[i - w], m[i + w]),
-                    2 => (m[i - w - 1], m[i + w + 1]),
-                    _ => (m[i - w + 1], m[i + w - 1]),
+                    0 => (m[row + left], m[row + right]),
+                    1 => (m[up + x], m[down + x]),
+                    2 => (m[up + left], m[down + right]),
+                    _ => (m[up + right], m[down + left]),
                 };
                 // Strict on one side, loose on the other: a plateau keeps exactly one pixel.
                 if (value > a && value >= b)

@@ -17,6 +17,7 @@ public sealed record SketchOptions
     /// <summary>Smallest luma step (0-255) that can seed an edge, so flat or noisy-flat images stay empty.</summary>
     public int MinContrast { get; init; } = 10;
 
-    /// <summary>Connected edge pieces with fewer pixels are speckle and are dropped.</summary>
-    public int MinComponentPixels { get; init; } = 8;
+    /// <summary>Connected edge pieces with fewer pixels are speckle and are dropped (10 drops the 8-pixel ring
+    /// a lone bright or dark pixel leaves).</summary>
+    public int MinComponentPixels { get; init; } = 10;
 }
