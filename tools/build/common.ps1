@@ -140,3 +140,60 @@ function Invoke-DemoTask {
     $work = Join-Path $OutDir 'demo'
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $demo -ModulePath $ModuleDir -SamplesPath $samples -WorkPath $work }
 }
+
+function Invoke-TinyModelsTask {
+    param([string] $Configuration = 'Release')
+    # Tiny random-weight packs with the real layouts and signatures, one per models/*.json, in out/tiny-models/<pack>/.
+    $project = Join-Path $RepoRoot 'tools/TextSketch.TinyModels/TextSketch.TinyModels.csproj'
+    $manifests = Join-Path $RepoRoot 'models'
+    $target = Join-Path $OutDir 'tiny-models'
+    Invoke-Native { dotnet run --project $project -c $Configuration -- $manifests $target }
+    Write-Host "Tiny packs in $target. To use them: `$env:TEXTSKETCH_MODELS = '$target'"
+}
+
+function Invoke-BenchTask {
+    param([string] $Configuration = 'Release')
+    # Each tools/bench/NN-*.ps1 writes one section (out/bench/sections/NN-*.md, plots under docs/bench/);
+    # this task puts them together into docs/benchmarks.md.
+    Invoke-BuildTask -Configuration $Configuration
+    $data = Join-Path $OutDir 'bench-data'
+    $sections = Join-Path $OutDir 'bench/sections'
+    $assets = Join-Path $RepoRoot 'docs/bench'
+    if (Test-Path $sections) { Remove-Item $sections -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $sections, $assets | Out-Null
+    Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/bench/Get-BenchData.ps1') -DataPath $data }
+
+    foreach ($script in Get-ChildItem (Join-Path $RepoRoot 'tools/bench') -Filter '[0-9][0-9]-*.ps1' | Sort-Object Name) {
+        Write-Host "--> $($script.Name)" -ForegroundColor Cyan
+        Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $script.FullName -RepoRoot $RepoRoot -ModulePath $ModuleDir -DataPath $data -SectionPath (Join-Path $sections ($script.BaseName + '.md')) -AssetPath $assets -Configuration $Configuration }
+    }
+
+    $machine = "$([Environment]::ProcessorCount) cores, $([Math]::Round((Get-CimInstanceSafe), 1)) GiB, $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription), .NET $([Environment]::Version)"
+    $lines = @(
+        '# Benchmarks'
+        ''
+        'Every number on this page comes from one command, run from the repository root:'
+        ''
+        '```bash'
+        'dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench'
+        '```'
+        ''
+        "Generated $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on: $machine. Photos: scikit-image's sample photographs"
+        "(Debian ``python3-skimage``), cropped to 768x512 (512x768 portrait) by ``tools/bench/Get-BenchData.ps1``."
+        ''
+    )
+    foreach ($section in Get-ChildItem $sections -Filter *.md | Sort-Object Name) {
+        $lines += Get-Content $section.FullName
+        $lines += ''
+    }
+    Set-Content -Path (Join-Path $RepoRoot 'docs/benchmarks.md') -Value $lines -Encoding utf8
+    Write-Host "Wrote docs/benchmarks.md"
+}
+
+function Get-CimInstanceSafe {
+    # Total memory in GiB, portable enough for a benchmark header.
+    if (Test-Path /proc/meminfo) {
+        return [double]((Get-Content /proc/meminfo | Select-String '^MemTotal:\s+(\d+)').Matches[0].Groups[1].Value) / 1MB
+    }
+    return [double]([System.GC]::GetGCMemoryInfo().TotalAvailableMemoryBytes) / 1GB
+}

@@ -1,0 +1,151 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace TextSketch.Core.Onnx;
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the best available execution provider and keeps them for reuse: a pipeline
+/// creates each model's session once and runs it for every item. CUDA is tried first (Auto); when its provider
+/// library or CUDA/cuDNN cannot be loaded, sessions run on the CPU and <see cref="FallbackReason"/> says why.
+/// Dispose releases every session (and its device memory).
+/// </summary>
+public sealed class OnnxSessionFactory : IDisposable
+{
+    private static readonly object ProbeLock = new();
+    private static string? _cudaFailure;
+    private static bool _cudaProbed;
+
+    private readonly Dictionary<string, InferenceSession> _sessions = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private readonly int _deviceId;
+    private readonly int _intraOpThreads;
+    private bool _disposed;
+
+    /// <param name="device">Which execution provider to use.</param>
+    /// <param name="intraOpThreads">CPU threads per session; 0 lets ONNX Runtime choose. Encoder-side models use 1 so
+    /// their output (and the record's bytes) never depends on the thread count.</param>
+    public OnnxSessionFactory(ExecutionDevice device = ExecutionDevice.Auto, int deviceId = 0, int intraOpThreads = 0)
+    {
+        _deviceId = deviceId;
+        _intraOpThreads = intraOpThreads;
+        Device = device;
+        UsesCuda = device != ExecutionDevice.Cpu && CudaAvailable(deviceId, out _);
+        if (device == ExecutionDevice.Cuda && !UsesCuda)
+        {
+            throw new TextSketchException("CudaUnavailable", $"The CUDA execution provider cannot be used: {_cudaFailure}");
+        }
+
+        FallbackReason = device == ExecutionDevice.Auto && !UsesCuda ? _cudaFailure : null;
+    }
+
+    public ExecutionDevice Device { get; }
+
+    public bool UsesCuda { get; }
+
+    /// <summary>Why Auto fell back to the CPU (null when it did not).</summary>
+    public string? FallbackReason { get; }
+
+    public string ProviderName => UsesCuda ? "CUDAExecutionProvider" : "CPUExecutionProvider";
+
+    /// <summary>The session for a model file, created on first use.</summary>
+    public InferenceSession Get(string modelPath)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        string key = Path.GetFullPath(modelPath);
+        lock (_gate)
+        {
+            if (_sessions.TryGetValue(key, out InferenceSession? session))
+            {
+                return session;
+            }
+
+            if (!File.Exists(key))
+            {
+                throw new Models.ModelPackException("ModelFileMissing", $"The model file '{key}' does not exist.");
+            }
+
+            using SessionOptions options = CreateOptions();
+            try
+            {
+                session = new InferenceSession(key, options);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new Models.ModelPackException("ModelLoadFailed", $"ONNX Runtime cannot load '{key}': {e.Message}", e);
+            }
+
+            _sessions[key] = session;
+            return session;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (InferenceSession session in _sessions.Values)
+            {
+                session.Dispose();
+            }
+
+            _sessions.Clear();
+        }
+    }
+
+    private SessionOptions CreateOptions()
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        if (_intraOpThreads > 0)
+        {
+            options.IntraOpNumThreads = _intraOpThreads;
+        }
+
+        if (UsesCuda)
+        {
+            options.AppendExecutionProvider_CUDA(_deviceId);
+        }
+
+        return options;
+    }
+
+    /// <summary>Whether the CUDA provider loads in this process (probed once; the reason is kept when it does not).</summary>
+    public static bool CudaAvailable(int deviceId, out string? reason)
+    {
+        lock (ProbeLock)
+        {
+            if (!_cudaProbed)
+            {
+                _cudaProbed = true;
+                if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
+                {
+                    _cudaFailure = "this ONNX Runtime build has no CUDA execution provider";
+                }
+                else
+                {
+                    try
+                    {
+                        using var probe = new SessionOptions();
+                        probe.AppendExecutionProvider_CUDA(deviceId);
+                    }
+                    catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+                    {
+                        // Typically libcublas / libcudnn / the driver is missing; ORT's message names the library.
+                        _cudaFailure = e.Message.Trim();
+                    }
+                }
+            }
+
+            reason = _cudaFailure;
+            return _cudaFailure is null;
+        }
+    }
+}
