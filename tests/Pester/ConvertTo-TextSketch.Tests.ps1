@@ -163,3 +163,27 @@ Describe 'ConvertTo-TextSketch' {
         $text | Should -Match 'plain\.bmp\s+96x64\s+\d+\s+\d\.\d{4}\s+a disc'
     }
 }
+
+Describe 'ConvertTo-TextSketch -MaxBytes' {
+    BeforeAll {
+        $root = Get-TempFolder
+        $image = New-TestImage -LiteralPath (Join-Path $root 'big.bmp') -Width 384 -Height 256 -Seed 3
+    }
+
+    AfterAll {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'never exceeds the budget' -ForEach @(@{ Budget = 40 }, @{ Budget = 60 }, @{ Budget = 120 }) {
+        $r = ConvertTo-TextSketch -LiteralPath $image.FullName -Caption 'a yellow disc over a blue gradient' -MaxBytes $Budget
+        $r.TotalBytes | Should -BeLessOrEqual $Budget
+        ($r.HeaderBits + $r.CaptionBits + $r.SketchBits + $r.ColorBits) | Should -Be ($r.TotalBytes * 8)
+    }
+
+    It 'reports BudgetTooSmall when the caption alone does not fit' {
+        $r = ConvertTo-TextSketch -LiteralPath $image.FullName -Caption 'a caption far too long for a budget of twelve bytes' -MaxBytes 12 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BudgetTooSmall*'
+        $err[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+    }
+}
