@@ -81,16 +81,13 @@ public static class RateControl
                 return record;
             }
 
-            // The sketch stream runs to the checksum, so the record is rest + sketch bytes; this only repeats if
-            // that accounting is ever off.
+            // The sketch shares the record's stream, so its cost there can differ from its cost alone by a byte or
+            // so: take the excess off the sketch's budget and try again (an empty sketch always fits, see above).
             sketchBudget -= over;
         }
     }
 
-    /// <summary>Bytes of the record other than the sketch stream.</summary>
-    private static int Rest(ImageAnalysis analysis, BitPlane emptySketch, bool includeColor)
-    {
-        TskRecord record = TskFile.Write(analysis.ToDocument(TextSketchMode.TextSketch, emptySketch, includeColor));
-        return record.Bytes.Length - record.SketchBytes.Length;
-    }
+    /// <summary>Bytes of the record with an empty sketch: everything but the sketch's own cost.</summary>
+    private static int Rest(ImageAnalysis analysis, BitPlane emptySketch, bool includeColor) =>
+        TskFile.Write(analysis.ToDocument(TextSketchMode.TextSketch, emptySketch, includeColor)).Bytes.Length;
 }

@@ -13,7 +13,7 @@ public static class SketchSimplifier
     /// <summary>Simplification steps: step k keeps contours seeded by the strongest (Steps - k)/Steps of edge pixels.</summary>
     public const int Steps = 48;
 
-    /// <summary>The simplified sketch and its coded bytes (the sketch stream), no more than <paramref name="maxBytes"/>
+    /// <summary>The simplified sketch and its coded bytes (coded alone), no more than <paramref name="maxBytes"/>
     /// whenever that is achievable (an empty sketch always is).</summary>
     public static (BitPlane Sketch, byte[] Coded) FitToBudget(EdgeMap sketch, ISketchCoder coder, int maxBytes, int minComponentPixels)
     {
