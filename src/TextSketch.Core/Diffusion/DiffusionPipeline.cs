@@ -273,6 +273,7 @@ public sealed class DiffusionPipeline : IDisposable
         private readonly double _guidance;
         private readonly bool _batched;
         private readonly List<OrtValue> _zeroResiduals = [];
+        private readonly Dictionary<int, OrtValue> _conditions = [];
 
         public Denoiser(DiffusionPipeline owner, RunOptions runOptions, float[] plane, int width, int height, float[] positive, float[]? negative, int tokens, double conditioning, double guidance)
         {
@@ -317,6 +318,24 @@ public sealed class DiffusionPipeline : IDisposable
             }
 
             _zeroResiduals.Clear();
+            foreach (OrtValue value in _conditions.Values)
+            {
+                value.Dispose();
+            }
+
+            _conditions.Clear();
+        }
+
+        /// <summary>The condition image tensor for a batch size: the same for every step, so made once.</summary>
+        private OrtValue Condition(int batch)
+        {
+            if (!_conditions.TryGetValue(batch, out OrtValue? value))
+            {
+                value = OnnxTensors.FromFloats(_owner._controlNet.ConditionType, ControlImage.ToTensor(_plane, batch), [batch, 3, _height, _width]);
+                _conditions[batch] = value;
+            }
+
+            return value;
         }
 
         private float[] Guide(ReadOnlySpan<float> unconditional, ReadOnlySpan<float> conditional)
@@ -348,7 +367,7 @@ public sealed class DiffusionPipeline : IDisposable
                     OrtValue cnSample = Track(OnnxTensors.FromFloats(controlNet.SampleType, latents, shape));
                     OrtValue cnTime = Track(controlNet.Timestep.Create(timestep, batch));
                     OrtValue cnHidden = Track(OnnxTensors.FromFloats(controlNet.HiddenType, hidden, hiddenShape));
-                    OrtValue cnCondition = Track(OnnxTensors.FromFloats(controlNet.ConditionType, ControlImage.ToTensor(_plane, batch), [batch, 3, _height, _width]));
+                    OrtValue cnCondition = Condition(batch);
                     var names = new List<string> { "sample", "timestep", "encoder_hidden_states", "controlnet_cond" };
                     var values = new List<OrtValue> { cnSample, cnTime, cnHidden, cnCondition };
                     if (controlNet.ScaleInput is { } scaleInput)
