@@ -8,7 +8,10 @@ BeforeAll {
     $script:root = Get-TempFolder
     $script:models = Join-Path $root 'models'
     $generator = Join-Path $repo 'tools/TextSketch.TinyModels/TextSketch.TinyModels.csproj'
-    $out = & dotnet run --project $generator -c Release -- (Join-Path $repo 'models') $models 2>&1
+    # The Test task builds the tool (the xunit project references it); otherwise dotnet run builds it.
+    $built = Join-Path $repo 'tools/TextSketch.TinyModels/bin/Release/net10.0/TextSketch.TinyModels.dll'
+    $out = if (Test-Path $built) { & dotnet $built (Join-Path $repo 'models') $models 2>&1 }
+    else { & dotnet run --project $generator -c Release -- (Join-Path $repo 'models') $models 2>&1 }
     if ($LASTEXITCODE -ne 0) { throw "TinyModels failed: $out" }
     foreach ($pack in Get-ChildItem -LiteralPath $models -Directory) {
         $manifestPath = Join-Path $pack.FullName 'manifest.json'
@@ -36,7 +39,9 @@ Describe 'Expand-TextSketch -Decoder Diffusion' {
         $out = Join-Path $root 'auto'
         $files = $records | Expand-TextSketch -DestinationPath $out -ModelRoot $models -WarningVariable warn -Verbose 4>&1 |
             Tee-Object -Variable all | Where-Object { $_ -is [IO.FileInfo] }
-        $warn | Should -BeNullOrEmpty
+        # No Preview warning; at most the one warning that explains a CPU fallback.
+        @($warn).Count | Should -BeLessOrEqual 1
+        if ($warn) { $warn[0] | Should -Match 'runs on the CPU because CUDA cannot be used: .*(libcudnn|libcublas|libcudart|provider)' }
         $files.Name | Should -Be @('one.png', 'two.png')
         (Get-PngSize $files[0].FullName).Width | Should -Be 120
         (Get-PngSize $files[0].FullName).Height | Should -Be 80
@@ -74,7 +79,7 @@ Describe 'Expand-TextSketch -Decoder Diffusion' {
         $file = $records[1] | Expand-TextSketch -DestinationPath (Join-Path $root 'strength') -Decoder Diffusion -ModelRoot $models -Strength 0.6 -Verbose 4>&1 |
             Tee-Object -Variable all | Where-Object { $_ -is [IO.FileInfo] }
         $file.Name | Should -Be 'two.png'
-        (($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match '\b7 steps'
+        (($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match '\b15 steps'
     }
 
     It 'decodes Text-mode records (caption only) and .tsk files from Get-ChildItem' {

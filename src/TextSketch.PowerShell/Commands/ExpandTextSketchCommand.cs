@@ -302,8 +302,8 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
 
         if (_pipeline!.FallbackReason is string reason)
         {
-            WriteWarning($"The diffusion decoder runs on the CPU because CUDA cannot be used ({reason}). " +
-                "Expect minutes per image; install the CUDA 12 runtime with cuDNN 9 (libcublas, libcudnn) for GPU speed.");
+            WriteWarning($"The diffusion decoder runs on the CPU because CUDA cannot be used: {CudaLibraries.Explain(reason)}. " +
+                "Expect minutes per real 512 px image instead of seconds.");
         }
 
         WriteVerbose($"Diffusion decoder: pack '{_pipeline.PackName}' on {_pipeline.ProviderName}.");
