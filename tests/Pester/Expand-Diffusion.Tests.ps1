@@ -141,7 +141,8 @@ Describe 'Expand-TextSketch -Decoder Diffusion' {
             $ps.Streams.Progress.Count | Should -BeGreaterOrEqual 2
             $ps.Stop()
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 60
-            { $ps.EndInvoke($handle) } | Should -Throw
+            # EndInvoke may or may not rethrow the stop, depending on when it lands; the state says what happened.
+            try { $null = $ps.EndInvoke($handle) } catch { $null = $_ }
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             Get-ChildItem -LiteralPath $out -Filter *.png -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }

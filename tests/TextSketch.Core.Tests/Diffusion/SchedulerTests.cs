@@ -32,6 +32,27 @@ public class SchedulerTests
         Assert.Equal(1, ddim.Timesteps[^1]);
     }
 
+    [Theory]
+    [InlineData(SchedulerKind.Ddim)]
+    [InlineData(SchedulerKind.UniPC)]
+    [InlineData(SchedulerKind.Euler)]
+    public void EveryStepCountUpToTheTrainingLengthStaysInRange(SchedulerKind kind)
+    {
+        foreach (int steps in new[] { 1, 2, 999, 1000 })
+        {
+            IDiffusionScheduler scheduler = Schedulers.Create(kind, Sd, steps);
+            Assert.All(scheduler.Timesteps, t => Assert.InRange(t, 0, 999));
+            var noise = new GaussianNoise(steps);
+            float[] x = noise.NextGaussians(4);
+            for (int step = 0; step < steps; step++)
+            {
+                x = scheduler.Step(new float[4], step, scheduler.ScaleModelInput(x, step), noise);
+            }
+
+            Assert.All(x, v => Assert.True(float.IsFinite(v)));
+        }
+    }
+
     [Fact]
     public void UniPCLinspaceTimestepsMatchDiffusers()
     {

@@ -99,7 +99,8 @@ public sealed class NoiseSchedule
                 int ratio = n / steps;
                 for (int i = 0; i < steps; i++)
                 {
-                    result[i] = (double)(steps - 1 - i) * ratio + Options.StepsOffset;
+                    // The offset can push the first timestep past the last trained one at high step counts.
+                    result[i] = Math.Min((double)(steps - 1 - i) * ratio + Options.StepsOffset, n - 1);
                 }
 
                 break;

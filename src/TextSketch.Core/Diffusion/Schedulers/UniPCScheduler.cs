@@ -41,7 +41,7 @@ public sealed class UniPCScheduler : IDiffusionScheduler
                 int ratio = n / (steps + 1);
                 for (int i = 0; i < steps; i++)
                 {
-                    _timesteps[i] = (double)(steps - i) * ratio + schedule.Options.StepsOffset;
+                    _timesteps[i] = Math.Min((double)(steps - i) * ratio + schedule.Options.StepsOffset, n - 1);
                 }
 
                 break;
@@ -132,6 +132,12 @@ public sealed class UniPCScheduler : IDiffusionScheduler
         double lambdaT = Math.Log(alphaT) - Math.Log(sigmaT);
         double lambdaS0 = Math.Log(alphaS0) - Math.Log(sigmaS0);
         double h = lambdaT - lambdaS0;
+        if (h == 0)
+        {
+            // Two equal timesteps (rounding at very high step counts): nothing to integrate.
+            return (float[])x.Clone();
+        }
+
         double hh = -h;
         double hPhi1 = Math.Exp(hh) - 1;
         double bh = hPhi1;
@@ -146,13 +152,16 @@ public sealed class UniPCScheduler : IDiffusionScheduler
             (double alphaS1, double sigmaS1) = AlphaSigma(_sigmas[s - 1]);
             double lambdaS1 = Math.Log(alphaS1) - Math.Log(sigmaS1);
             rk = (lambdaS1 - lambdaS0) / h;
-            d1 = new double[m0.Length];
-            for (int i = 0; i < m0.Length; i++)
+            if (rk != 0 && double.IsFinite(rk))
             {
-                d1[i] = (m1[i] - m0[i]) / rk;
-            }
+                d1 = new double[m0.Length];
+                for (int i = 0; i < m0.Length; i++)
+                {
+                    d1[i] = (m1[i] - m0[i]) / rk;
+                }
 
-            rho = 0.5; // diffusers' simplification for a second-order predictor
+                rho = 0.5; // diffusers' simplification for a second-order predictor
+            }
         }
 
         double ratio = sigmaS0 > 0 ? sigmaT / sigmaS0 : 0;
@@ -179,6 +188,11 @@ public sealed class UniPCScheduler : IDiffusionScheduler
         double lambdaT = Math.Log(alphaT) - Math.Log(sigmaT);
         double lambdaS0 = Math.Log(alphaS0) - Math.Log(sigmaS0);
         double h = lambdaT - lambdaS0;
+        if (h == 0)
+        {
+            return thisSample;
+        }
+
         double hh = -h;
         double hPhi1 = Math.Exp(hh) - 1;
         double bh = hPhi1;
@@ -197,6 +211,12 @@ public sealed class UniPCScheduler : IDiffusionScheduler
             (double alphaS1, double sigmaS1) = AlphaSigma(_sigmas[t - 2]);
             double lambdaS1 = Math.Log(alphaS1) - Math.Log(sigmaS1);
             double rk = (lambdaS1 - lambdaS0) / h;
+            if (rk == 0 || !double.IsFinite(rk) || Math.Abs(1 - rk) < 1e-12)
+            {
+                // Degenerate spacing (repeated timesteps): first-order correction.
+                return Correct(modelT, t, lastSample, thisSample, 1);
+            }
+
             d1 = new double[m0.Length];
             for (int i = 0; i < m0.Length; i++)
             {
