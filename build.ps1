@@ -10,6 +10,7 @@ Tasks:
   Demo        compresses and expands sample photos with the embedded default (no model weights)
   Bench       writes docs/benchmarks.md (and plots) with the command that reproduces every number
   TinyModels  writes tiny random-weight model packs to out/tiny-models/<pack>/
+  Fuzz        mutation-fuzzes the .tsk reader (100,000 inputs) and the image readers (10,000)
   Clean       removes build output
 
 .EXAMPLE
@@ -20,7 +21,7 @@ dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'TinyModels', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'TinyModels', 'Fuzz', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]

@@ -173,3 +173,26 @@ Describe 'ConvertTo-TextSketch -RemoveSource' {
         { ConvertTo-TextSketch -LiteralPath (Join-Path $src 'i1.bmp') -RemoveSource -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'RemoveSourceWithoutDestination*'
     }
 }
+
+Describe 'deploy/run-shard.ps1' {
+    It 'runs shards that together equal a single run' {
+        $root = Get-TempFolder
+        try {
+            $photos = New-Item -ItemType Directory (Join-Path $root 'photos/sub') -Force
+            1..6 | ForEach-Object { New-TestImage -LiteralPath (Join-Path $root "photos/p$_.jpg") -Seed $_ | Out-Null }
+            1..3 | ForEach-Object { New-TestImage -LiteralPath (Join-Path $photos "q$_.png") -Seed (10 + $_) | Out-Null }
+            $script = Join-Path $PSScriptRoot '../../deploy/run-shard.ps1'
+            $module = (Resolve-Path $ModuleUnderTest).Path
+            foreach ($i in 0, 1) {
+                Invoke-FreshPwsh "& '$script' -Source '$root/photos' -Destination '$root/tsk' -Index $i -Count 2 -ModulePath '$module'" | Out-Null
+            }
+            (Get-ChildItem -LiteralPath "$root/tsk" -Recurse -Filter *.tsk).Count | Should -Be 9
+            $logs = Get-ChildItem -LiteralPath "$root/tsk" -Filter 'shard-*.jsonl'
+            $logs.Count | Should -Be 2
+            ($logs | ForEach-Object { (Get-Content -LiteralPath $_.FullName -Tail 1 | ConvertFrom-Json).summary.written } | Measure-Object -Sum).Sum | Should -Be 9
+        }
+        finally {
+            Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}

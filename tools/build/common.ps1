@@ -198,3 +198,10 @@ function Get-CimInstanceSafe {
     }
     return [double]([System.GC]::GetGCMemoryInfo().TotalAvailableMemoryBytes) / 1GB
 }
+
+function Invoke-FuzzTask {
+    param([string] $Configuration = 'Release')
+    # The full fuzz run: 100,000 mutated records and 10,000 mutated images; fails the build on any failure.
+    $project = Join-Path $RepoRoot 'tools/TextSketch.Fuzz/TextSketch.Fuzz.csproj'
+    Invoke-Native { dotnet run --project $project -c $Configuration -- 100000 10000 1 }
+}

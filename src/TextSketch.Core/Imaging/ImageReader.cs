@@ -40,7 +40,7 @@ public static class ImageReader
         {
             info = Image.Identify(configuration, stream, out format);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidDataException or EndOfStreamException or NotSupportedException)
+        catch (Exception e) when (IsDecoderFailure(e))
         {
             throw new ImageReadException(ImageReadException.Corrupt, name, $"the image header is corrupt or truncated ({e.Message}).", e);
         }
@@ -86,7 +86,7 @@ public static class ImageReader
             image.Mutate(x => x.AutoOrient());
             return FlattenOnWhite(image);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidDataException or EndOfStreamException or NotSupportedException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception e) when (IsDecoderFailure(e))
         {
             throw new ImageReadException(ImageReadException.Corrupt, name, $"the {format.Name} data is corrupt or truncated ({e.Message}).", e);
         }
@@ -95,6 +95,13 @@ public static class ImageReader
             throw new ImageReadException(ImageReadException.TooLarge, name, "not enough memory to decode the image.", e);
         }
     }
+
+    /// <summary>
+    /// Decoders of untrusted files fail in more ways than they document (fuzzing ImageSharp 2.1 turns up
+    /// InvalidOperationException, IndexOutOfRangeException, ArgumentException, ...): any exception from decoding is
+    /// a corrupt file, except cancellation and running out of memory.
+    /// </summary>
+    private static bool IsDecoderFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException or InsufficientExecutionStackException);
 
     private static FileStream OpenRead(string path)
     {
