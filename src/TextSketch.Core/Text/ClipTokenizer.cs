@@ -124,6 +124,9 @@ public sealed class ClipTokenizer
     }
 
     /// <summary>Text of the ids: BOS/EOS (and padding) dropped, bytes re-assembled, "&lt;/w&gt;" read as a space.</summary>
+    /// <summary>Whether <paramref name="id"/> names a token of this vocabulary.</summary>
+    public bool Contains(int id) => _tokensById.ContainsKey(id);
+
     public string Decode(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
