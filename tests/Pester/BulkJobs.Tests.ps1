@@ -196,3 +196,31 @@ Describe 'deploy/run-shard.ps1' {
         }
     }
 }
+
+Describe 'Stopping ConvertTo-TextSketch (Ctrl+C)' {
+    It 'stops between items and leaves only complete records, no temporary files' {
+        $root = Get-TempFolder
+        try {
+            $src = New-Item -ItemType Directory (Join-Path $root 'src')
+            1..40 | ForEach-Object { New-TestImage -LiteralPath (Join-Path $src "s$_.bmp") -Seed $_ -Width 320 -Height 240 | Out-Null }
+            $out = Join-Path $root 'out'
+            $module = (Resolve-Path $ModuleUnderTest).Path
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$module'; Get-ChildItem -LiteralPath '$src' | ConvertTo-TextSketch -DestinationPath '$out' -ThrottleLimit 2")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and @(Get-ChildItem -LiteralPath $out -Filter *.tsk -ErrorAction SilentlyContinue).Count -lt 2) { Start-Sleep -Milliseconds 10 }
+            $ps.Stop()   # what Ctrl+C does to a running pipeline
+            try { $ps.EndInvoke($async) } catch { }
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+            $written = @(Get-ChildItem -LiteralPath $out -Filter *.tsk)
+            $written.Count | Should -BeLessThan 40
+            foreach ($file in $written) { { Import-TextSketch -LiteralPath $file.FullName -ErrorAction Stop } | Should -Not -Throw }
+            Get-ChildItem -LiteralPath $out -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+        }
+        finally {
+            Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
