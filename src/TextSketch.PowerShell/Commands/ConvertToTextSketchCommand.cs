@@ -20,6 +20,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private EncoderOptions _options = EncoderOptions.Default;
     private string? _destination;
+    private EncoderModels? _models;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
@@ -61,6 +62,26 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     [ValidateRange(1, long.MaxValue)]
     public long MaxPixels { get; set; } = ImageReadOptions.DefaultMaxPixels;
 
+    /// <summary>A captioner pack (florence2-base) or a CLIP pack (clip-vit-b32, prompt inversion) for images without -Caption or metadata.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Captioner { get; set; }
+
+    /// <summary>A learned sketch pack (hed); without it, the built-in detector.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SketchModel { get; set; }
+
+    /// <summary>Where packs are installed (else $env:TEXTSKETCH_MODELS, else the user's data folder).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelRoot { get; set; }
+
+    /// <summary>Prompt length in CLIP tokens for -Captioner clip-vit-b32.</summary>
+    [Parameter]
+    [ValidateRange(1, 75)]
+    public int? PromptTokens { get; set; }
+
     protected override void BeginProcessing()
     {
         if (SkipExisting && Force)
@@ -80,6 +101,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
             Mode = Mode == TextSketchMode.Text ? Core.Format.TextSketchMode.Text : Core.Format.TextSketchMode.TextSketch,
             Image = new ImageReadOptions { MaxPixels = MaxPixels },
         };
+        OpenModels();
 
         if (DestinationPath is not null)
         {
@@ -135,8 +157,35 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
+        _models?.Dispose();
         _queue?.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>Opens -Captioner / -SketchModel packs once for the whole job (the logic is in Core's EncoderModels).</summary>
+    private void OpenModels()
+    {
+        try
+        {
+            _models = EncoderModels.Open(new EncoderModelRequest
+            {
+                Captioner = Captioner,
+                SketchModel = SketchModel,
+                ModelRoot = ModelRoot is null ? null : ModelPacks.ResolvePath(this, ModelRoot),
+                PromptTokens = PromptTokens,
+            });
+        }
+        catch (Exception e) when (e is Core.TextSketchException or PSArgumentException)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, Captioner ?? SketchModel));
+        }
+
+        if (_models!.FallbackReason is { } reason)
+        {
+            WriteVerbose($"Model packs run on the CPU: {reason}");
+        }
+
+        _options = _models.Apply(_options);
     }
 
     /// <summary>Decides, on the pipeline thread, what happens to one source (ShouldProcess must run here).</summary>
