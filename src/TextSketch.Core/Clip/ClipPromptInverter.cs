@@ -145,7 +145,7 @@ public sealed class ClipPromptInverter : ICaptioner
         return (bestToken, bestScore);
     }
 
-    /// <summary>The candidate words (vocabulary entries that decode to two or more letters) and their one-word prompt embeddings.</summary>
+    /// <summary>The candidate words (whole-word vocabulary entries of two or more letters) and their one-word prompt embeddings.</summary>
     private (int[] Ids, float[][] Embeddings) EmbedWords()
     {
         var ids = new List<int>();
@@ -156,9 +156,11 @@ public sealed class ClipPromptInverter : ICaptioner
                 continue;
             }
 
-            // Only the agreed tokenizer API is used (Decode), so any ClipTokenizer with it works here.
+            // Whole words only, so the decoded caption re-tokenises to the same prompt: a word-final token decodes
+            // twice in a row with a space between ("cat cat"), a word piece without ("caca"). Only the agreed
+            // tokenizer API (Decode) is used, so any ClipTokenizer with it works here.
             string word = _clip.Tokenizer.Decode([id]);
-            if (word.Length >= 2 && word.All(c => c is >= 'a' and <= 'z'))
+            if (word.Length >= 2 && word.All(c => c is >= 'a' and <= 'z') && _clip.Tokenizer.Decode([id, id]) == word + " " + word)
             {
                 ids.Add(id);
             }

@@ -63,24 +63,9 @@ public sealed class ClipTinyPack : ITinyPack
             vocab.TryAdd(Core.Text.ByteLevelBpeTokenizer.CharOfByte((byte)b) + "</w>", vocab.Count);
         }
 
-        var merges = new List<string>();
-        foreach (string word in TinyPackFiles.Words.Where(w => w.Length > 1))
-        {
-            // Left to right: "c a", "ca t</w>" spells "cat</w>".
-            string piece = word[0].ToString();
-            for (int i = 1; i < word.Length; i++)
-            {
-                string next = i == word.Length - 1 ? word[i] + "</w>" : word[i].ToString();
-                string merge = piece + " " + next;
-                piece += next;
-                if (!merges.Contains(merge))
-                {
-                    merges.Add(merge);
-                }
-
-                vocab.TryAdd(piece, vocab.Count);
-            }
-        }
+        var words = TinyPackFiles.Words.Where(w => w.Length > 1)
+            .Select(w => w.Select((c, i) => i == w.Length - 1 ? c + "</w>" : c.ToString()).ToList());
+        var merges = TinyBpe.MergesFor(words, token => vocab.TryAdd(token, vocab.Count)).Select(m => m.Left + " " + m.Right).ToList();
 
         vocab.TryAdd("<|startoftext|>", vocab.Count);
         vocab.TryAdd("<|endoftext|>", vocab.Count);

@@ -142,25 +142,10 @@ public sealed class Florence2TinyPack : ITinyPack
             vocab.TryAdd(Core.Text.ByteLevelBpeTokenizer.CharOfByte((byte)b).ToString(), vocab.Count);
         }
 
-        var merges = new List<string>();
-        foreach (string word in TinyPackFiles.Words.Concat(TinyPackFiles.Words.Select(w => char.ToUpperInvariant(w[0]) + w[1..])))
-        {
-            foreach (string spelled in new[] { "Ġ" + word, word })
-            {
-                string piece = spelled[0].ToString();
-                for (int i = 1; i < spelled.Length; i++)
-                {
-                    string merge = piece + " " + spelled[i];
-                    piece += spelled[i];
-                    if (!merges.Contains(merge))
-                    {
-                        merges.Add(merge);
-                    }
-
-                    vocab.TryAdd(piece, vocab.Count);
-                }
-            }
-        }
+        var spellings = TinyPackFiles.Words.Concat(TinyPackFiles.Words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]))
+            .SelectMany(w => new[] { "Ġ" + w, w })
+            .Select(w => w.Select(c => c.ToString()).ToList());
+        var merges = TinyBpe.MergesFor(spellings, token => vocab.TryAdd(token, vocab.Count)).Select(m => m.Left + " " + m.Right).ToList();
 
         var added = Specials.Select((s, i) => (s, i)).ToList();
         foreach (string extra in new[] { "<od>", "</od>", "<ocr>", "</ocr>", "<loc_0>", "<loc_1>", "<loc_2>", "<loc_3>" })

@@ -24,3 +24,63 @@ internal static class TinyPackFiles
         "what", "does", "describe", "detail", "shown", "is", "paragraph", "locate",
     ];
 }
+
+/// <summary>
+/// Merges that spell each given word as one token under real BPE (lowest rank first): each word is tokenised with
+/// the merges so far and the first two pieces merged until one piece is left. A new merge always ranks last, so it
+/// never changes how an earlier word tokenises.
+/// </summary>
+internal static class TinyBpe
+{
+    public static List<(string Left, string Right)> MergesFor(IEnumerable<List<string>> words, Action<string> addToken)
+    {
+        var merges = new List<(string, string)>();
+        var ranks = new Dictionary<(string, string), int>();
+        foreach (List<string> symbols in words)
+        {
+            while (true)
+            {
+                List<string> parts = Apply(symbols, ranks);
+                if (parts.Count < 2)
+                {
+                    break;
+                }
+
+                (string, string) merge = (parts[0], parts[1]);
+                ranks[merge] = merges.Count;
+                merges.Add(merge);
+                addToken(parts[0] + parts[1]);
+            }
+        }
+
+        return merges;
+    }
+
+    private static List<string> Apply(List<string> symbols, Dictionary<(string, string), int> ranks)
+    {
+        var parts = new List<string>(symbols);
+        while (parts.Count > 1)
+        {
+            int best = -1;
+            int bestRank = int.MaxValue;
+            for (int i = 0; i < parts.Count - 1; i++)
+            {
+                if (ranks.TryGetValue((parts[i], parts[i + 1]), out int rank) && rank < bestRank)
+                {
+                    best = i;
+                    bestRank = rank;
+                }
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            parts[best] += parts[best + 1];
+            parts.RemoveAt(best + 1);
+        }
+
+        return parts;
+    }
+}
