@@ -92,16 +92,20 @@ Describe 'Install-TextSketchModel' {
     }
 
     It 'installs a shipped pack from a loopback mirror, pinning the hashes the manifest lacks' {
-        $server = Start-FileServer -Root $tiny
+        # The mirror holds the files at the same relative paths as the pack's source (hed.json: annotators/hed.onnx).
+        $mirror = Join-Path $root 'mirror'
+        New-Item -ItemType Directory (Join-Path $mirror 'hed/annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'hed/annotators/hed.onnx')
+        $server = Start-FileServer -Root $mirror
         try {
-            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -ModelRoot $root -WarningVariable notices -WarningAction SilentlyContinue
+            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -ModelRoot (Join-Path $root 'models') -WarningVariable notices -WarningAction SilentlyContinue
         }
         finally { Stop-FileServer $server }
         $pack.Installed | Should -BeTrue
         $pack.Name | Should -Be 'hed'
-        (Get-FileHash (Join-Path $root 'hed/hed.onnx')).Hash | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
+        (Get-FileHash (Join-Path $root 'models/hed/hed.onnx')).Hash | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
         ($notices -join "`n") | Should -Match 'pinned [0-9a-f]{64}'
-        $installed = Get-Content (Join-Path $root 'hed/manifest.json') -Raw | ConvertFrom-Json
+        $installed = Get-Content (Join-Path $root 'models/hed/manifest.json') -Raw | ConvertFrom-Json
         $installed.files[0].sha256 | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash.ToLowerInvariant()
     }
 
