@@ -148,6 +148,21 @@ public sealed class PackInstallerTests : IDisposable
     }
 
     [Fact]
+    public void AcceptsAModelRootThatIsALink()
+    {
+        string real = Path.Combine(_root.Path, "disk");
+        Directory.CreateDirectory(real);
+        string linked = Path.Combine(_root.Path, "models");
+        Directory.CreateSymbolicLink(linked, real);
+
+        InstallResult result = PackInstaller.Install(Request(Manifest()) with { Root = linked }, _observer);
+
+        Assert.True(File.Exists(Path.Combine(real, "tiny", "onnx", "model.onnx")));
+        Assert.NotNull(InstalledPack.Find(linked, "tiny"));
+        Assert.False(result.AlreadyInstalled);
+    }
+
+    [Fact]
     public void FetchesTheSameRelativePathsFromAMirror()
     {
         _server.Serve("mirror/onnx/model.onnx", _weights);

@@ -204,17 +204,13 @@ public static class PackInstaller
     {
         string current = Path.GetFullPath(path);
         string stop = Path.GetFullPath(top).TrimEnd(Path.DirectorySeparatorChar);
-        while (current.Length >= stop.Length)
+        // <paramref name="top"/> itself may be a link (a model root on another disk is fine); only what is below it counts.
+        while (current.Length > stop.Length)
         {
             var info = new FileInfo(current);
             if ((info.Exists || Directory.Exists(current)) && (info.Attributes.HasFlag(FileAttributes.ReparsePoint) || info.LinkTarget is not null))
             {
                 throw new ModelPackException("ModelPathEscapes", $"'{current}' is a link; pack files must be plain files inside the pack folder.");
-            }
-
-            if (string.Equals(current, stop, StringComparison.Ordinal))
-            {
-                break;
             }
 
             current = Path.GetDirectoryName(current) ?? stop;
