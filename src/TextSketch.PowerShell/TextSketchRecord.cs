@@ -67,7 +67,8 @@ public sealed class TextSketchRecord
 
     public int SketchHeight { get; }
 
-    /// <summary>The coded sketch stream, exactly as stored in the record.</summary>
+    /// <summary>The sketch coded on its own by the record's sketch coder (in the record it shares one stream with the
+    /// caption and colour, where it costs <see cref="SketchBits"/>).</summary>
     public byte[] SketchBytes { get; }
 
     /// <summary>The seed generative decoders start from (Expand-TextSketch -Seed overrides it).</summary>

@@ -36,7 +36,8 @@ Describe 'ConvertTo-TextSketch' {
         $r.Path | Should -BeNullOrEmpty
         $r.Bpp | Should -Be ($r.TotalBytes * 8 / (96 * 64))
         ($r.HeaderBits + $r.CaptionBits + $r.SketchBits + $r.ColorBits) | Should -Be ($r.TotalBytes * 8)
-        $r.SketchBits | Should -Be ($r.SketchBytes.Length * 8)
+        $r.SketchBits | Should -BeGreaterThan ($r.SketchBytes.Length * 8 - 17)
+        $r.SketchBits | Should -BeLessOrEqual ($r.SketchBytes.Length * 8 + 2)
     }
 
     It 'reads the caption from metadata when none is given, and -Caption wins' {
@@ -161,5 +162,29 @@ Describe 'ConvertTo-TextSketch' {
         $text = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'plain.bmp') -Caption 'a disc' | Out-String
         $text | Should -Match 'Name\s+Size\s+Bytes\s+Bpp\s+Caption'
         $text | Should -Match 'plain\.bmp\s+96x64\s+\d+\s+\d\.\d{4}\s+a disc'
+    }
+}
+
+Describe 'ConvertTo-TextSketch -MaxBytes' {
+    BeforeAll {
+        $root = Get-TempFolder
+        $image = New-TestImage -LiteralPath (Join-Path $root 'big.bmp') -Width 384 -Height 256 -Seed 3
+    }
+
+    AfterAll {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'never exceeds the budget' -ForEach @(@{ Budget = 40 }, @{ Budget = 60 }, @{ Budget = 120 }) {
+        $r = ConvertTo-TextSketch -LiteralPath $image.FullName -Caption 'a yellow disc over a blue gradient' -MaxBytes $Budget
+        $r.TotalBytes | Should -BeLessOrEqual $Budget
+        ($r.HeaderBits + $r.CaptionBits + $r.SketchBits + $r.ColorBits) | Should -Be ($r.TotalBytes * 8)
+    }
+
+    It 'reports BudgetTooSmall when the caption alone does not fit' {
+        $r = ConvertTo-TextSketch -LiteralPath $image.FullName -Caption 'a caption far too long for a budget of twelve bytes' -MaxBytes 12 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BudgetTooSmall*'
+        $err[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
     }
 }

@@ -10,8 +10,11 @@ public sealed class AdaptiveBitModel
     private readonly ushort[] _probability;
     private readonly byte[] _count;
     private readonly int _limit;
+    private readonly bool _countAdaptive;
 
-    public AdaptiveBitModel(int contexts, int rateLimit = 5, int initialProbability = Probability.Half)
+    /// <param name="countAdaptive">True: fast first updates (a counting estimate) settling at the limit; false: the
+    /// fixed rate 1/2^rateLimit from the start, for tables whose initial values are already meaningful.</param>
+    public AdaptiveBitModel(int contexts, int rateLimit = 5, int initialProbability = Probability.Half, bool countAdaptive = true)
     {
         if (contexts <= 0)
         {
@@ -26,6 +29,7 @@ public sealed class AdaptiveBitModel
         _probability = new ushort[contexts];
         _count = new byte[contexts];
         _limit = rateLimit;
+        _countAdaptive = countAdaptive;
         Array.Fill(_probability, (ushort)Probability.Clamp(initialProbability));
     }
 
@@ -33,6 +37,9 @@ public sealed class AdaptiveBitModel
 
     /// <summary>P(bit = 1) of a context, in 1/65536.</summary>
     public int this[int context] => _probability[context];
+
+    /// <summary>Sets a context's probability (before coding starts), e.g. to give a refinement table an identity start.</summary>
+    public void Set(int context, int probability) => _probability[context] = (ushort)Probability.Clamp(probability);
 
     public void Encode(RangeEncoder encoder, int context, int bit)
     {
@@ -50,8 +57,8 @@ public sealed class AdaptiveBitModel
     public void Update(int context, int bit)
     {
         int count = _count[context];
-        // Rate 1/(n+1.5) for the first observations, then a fixed 1/2^limit.
-        int shift = count < RateSchedule.Length ? Math.Min(RateSchedule[count], _limit) : _limit;
+        // Rate about 1/(n+1.5) for the first observations, then a fixed 1/2^limit.
+        int shift = _countAdaptive && count < RateSchedule.Length ? Math.Min(RateSchedule[count], _limit) : _limit;
         int p = _probability[context];
         if (bit != 0)
         {

@@ -3,8 +3,9 @@ namespace TextSketch.Core.Coding;
 /// <summary>The sketch coders a record may name, by id.</summary>
 public static class SketchCoders
 {
-    private static readonly ISketchCoder[] All = [new TemplateSketchCoder()];
+    private static readonly ISketchCoder[] All = [new MixingSketchCoder(), new TemplateSketchCoder()];
 
+    /// <summary>The coder new records use.</summary>
     public static ISketchCoder Default => All[0];
 
     public static ISketchCoder? Find(int id) => Array.Find(All, c => c.Id == id);

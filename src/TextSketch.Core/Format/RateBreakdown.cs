@@ -1,8 +1,8 @@
 namespace TextSketch.Core.Format;
 
 /// <summary>
-/// Where a record's bits go. Caption and colour bits are the ideal code lengths of those parts of the range-coded
-/// info stream; sketch bits are the sketch stream's bytes; header bits are the rest (fixed fields, lengths,
-/// checksum, stream termination). The four always sum to <see cref="TotalBytes"/> * 8.
+/// Where a record's bits go. Caption, colour and sketch bits are the ideal code lengths of those parts of the
+/// range-coded stream; header bits are the rest (fixed fields, checksum, flags and ids, the stream's ending).
+/// The four always sum to <see cref="TotalBytes"/> * 8.
 /// </summary>
 public sealed record RateBreakdown(int TotalBytes, int HeaderBits, int CaptionBits, int SketchBits, int ColorBits);

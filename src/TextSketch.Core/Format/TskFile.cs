@@ -10,10 +10,10 @@ namespace TextSketch.Core.Format;
 /// The .tsk byte layout, version 1 (docs/format.md is the specification):
 /// <code>
 /// magic 0xD4 | major(3) text(1) seed(1) shift(3) | varint W>>shift | varint H>>shift | [varint seed]
-///   | [varint infoLength]  (TextSketch mode) | info stream | [sketch stream] | CRC-32 (LE)
+///   | one range-coded stream (caption, colour hint, sketch) | CRC-32 (LE)
 /// </code>
-/// The info stream (range coded) holds caption source, caption, colour hint and the sketch parameters; the
-/// sketch stream (range coded, its own bytes) runs to the checksum.
+/// Fields that nearly always take one value (the default coders, the default sketch size) cost a fraction of a bit
+/// each: a 768x512 record spends exactly 8 bytes outside its stream.
 /// </summary>
 public static class TskFile
 {
@@ -22,53 +22,64 @@ public static class TskFile
     public const int MaxDimension = 65535;
     public const int MaxSketchPixels = 1 << 22;
 
+    /// <summary>The sketch area the default divisor is chosen for (part of the format: "default divisor" is one flag).</summary>
+    public const int DefaultSketchPixels = 192 * 128;
+
+    /// <summary>Caption and sketch coders records use unless they say otherwise.</summary>
+    public const int DefaultCaptionCoder = Coding.Text.EnglishCaptionCoder.CoderId;
+    public const int DefaultSketchCoder = MixingSketchCoder.CoderId;
+
     /// <summary>Records are a few hundred bytes; anything far larger is not one of ours.</summary>
     public const int MaxRecordBytes = 1 << 24;
 
     private const int ChecksumBytes = 4;
+
+    /// <summary>P(flag = 1) of the "usual value" flags: 15/16, about a tenth of a bit when true.</summary>
+    private const int Usual = 61440;
 
     public static TskRecord Write(TskDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         Validate(document);
 
-        var info = new RangeEncoder();
-        info.EncodeDirect((uint)document.CaptionSource, 2);
+        var stream = new RangeEncoder();
+        stream.EncodeDirect((uint)document.CaptionSource, 2);
         double captionBits = 0;
         if (document.Caption is not null)
         {
             ICaptionCoder coder = CaptionCoders.Choose(document.Caption);
-            EncodeSmall(info, (uint)coder.Id);
-            double start = info.Bits;
-            coder.Encode(document.Caption, info);
-            captionBits = info.Bits - start;
+            EncodeUsual(stream, (uint)coder.Id, DefaultCaptionCoder);
+            double start = stream.Bits;
+            coder.Encode(document.Caption, stream);
+            captionBits = stream.Bits - start;
         }
 
-        info.EncodeDirect(document.Color is null ? 0u : 1u, 1);
         double colorBits = 0;
+        stream.Encode(document.Color is null ? 0 : 1, Usual);
         if (document.Color is not null)
         {
-            double start = info.Bits;
-            document.Color.Encode(info);
-            colorBits = info.Bits - start;
+            double start = stream.Bits;
+            document.Color.Encode(stream);
+            colorBits = stream.Bits - start;
         }
 
+        double sketchBits = 0;
         byte[] sketchBytes = [];
         if (document.Sketch is { } sketch)
         {
-            EncodeSmall(info, (uint)sketch.CoderId);
-            EncodeSmall(info, (uint)(sketch.Divisor - 1));
             ISketchCoder coder = SketchCoders.Find(sketch.CoderId)
                 ?? throw new ArgumentException($"Unknown sketch coder {sketch.CoderId}.", nameof(document));
-            var stream = new RangeEncoder();
+            EncodeUsual(stream, (uint)sketch.CoderId, DefaultSketchCoder);
+            EncodeUsual(stream, (uint)sketch.Divisor, DefaultDivisor(document.Width, document.Height));
+            double start = stream.Bits;
             coder.Encode(sketch.Bitmap, stream);
-            sketchBytes = stream.Finish();
+            sketchBits = stream.Bits - start;
+            sketchBytes = CodeAlone(coder, sketch.Bitmap);
         }
 
-        byte[] infoBytes = info.Finish();
-
+        byte[] streamBytes = stream.Finish();
         int shift = DimensionShift(document.Width, document.Height);
-        var output = new List<byte>(32 + infoBytes.Length + sketchBytes.Length)
+        var output = new List<byte>(16 + streamBytes.Length)
         {
             Magic,
             (byte)((MajorVersion << 5) | ((int)document.Mode << 4) | (document.ExplicitSeed is null ? 0 : 1 << 3) | shift),
@@ -80,20 +91,14 @@ public static class TskFile
             VarInt.Write(output, (uint)explicitSeed);
         }
 
-        if (document.Mode == TextSketchMode.TextSketch)
-        {
-            VarInt.Write(output, (uint)infoBytes.Length);
-        }
-
-        output.AddRange(infoBytes);
-        output.AddRange(sketchBytes);
+        output.AddRange(streamBytes);
         uint crc = Crc32.Compute(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output));
-        Span<byte> crcBytes = stackalloc byte[ChecksumBytes];
+        var crcBytes = new byte[ChecksumBytes];
         BinaryPrimitives.WriteUInt32LittleEndian(crcBytes, crc);
-        output.AddRange(crcBytes.ToArray());
+        output.AddRange(crcBytes);
 
         byte[] bytes = output.ToArray();
-        return new TskRecord(document, bytes, sketchBytes, Rate(bytes.Length, captionBits, colorBits, sketchBytes.Length), Seed(document, crc));
+        return new TskRecord(document, bytes, sketchBytes, Rate(bytes.Length, captionBits, colorBits, sketchBits), Seed(document, crc));
     }
 
     /// <summary>Reads a record; <paramref name="name"/> (usually the file path) labels errors.</summary>
@@ -138,12 +143,18 @@ public static class TskFile
         uint crc = Crc32.Compute(data.AsSpan(0, bodyEnd));
         bool checksumMatches = crc == storedCrc;
 
-        if (!TryReadHeaderFields(data, bodyEnd, hasSeed, mode, out HeaderFields header))
+        int position = 2;
+        uint seedValue = 0;
+        // '&' on purpose: both sizes are read (and assigned) whatever the first gives.
+        bool headerComplete = VarInt.TryRead(data, ref position, bodyEnd, out uint scaledWidth)
+            & VarInt.TryRead(data, ref position, bodyEnd, out uint scaledHeight)
+            && (!hasSeed || VarInt.TryRead(data, ref position, bodyEnd, out seedValue));
+        if (!headerComplete)
         {
             // Without a matching checksum, a header that runs past the end is a cut-off file; with one, it is a bad writer.
             throw checksumMatches
                 ? new TskFormatException(TskFormatError.Malformed, name, "the header's fields run past the end of the record.")
-                : new TskFormatException(TskFormatError.Truncated, name, $"truncated: the header declares more bytes than the file's {data.Length}.");
+                : new TskFormatException(TskFormatError.Truncated, name, $"truncated: the header runs past the end of the file's {data.Length} bytes.");
         }
 
         if (!checksumMatches)
@@ -152,7 +163,6 @@ public static class TskFile
                 $"checksum mismatch (stored CRC-32 0x{storedCrc:X8}, computed 0x{crc:X8}): the file is corrupt or truncated.");
         }
 
-        (uint scaledWidth, uint scaledHeight, uint seedValue, uint infoLength, int position) = header;
         long width = (long)scaledWidth << shift;
         long height = (long)scaledHeight << shift;
         if (width < 1 || height < 1 || width > MaxDimension || height > MaxDimension)
@@ -165,10 +175,9 @@ public static class TskFile
             throw new TskFormatException(TskFormatError.Malformed, name, "the seed is out of range.");
         }
 
-        int infoEnd = mode == TextSketchMode.TextSketch ? position + (int)infoLength : bodyEnd;
         try
         {
-            return Decode(data, name, mode, (int)width, (int)height, hasSeed ? (int)seedValue : null, position, infoEnd, bodyEnd, crc);
+            return Decode(data, mode, (int)width, (int)height, hasSeed ? (int)seedValue : null, position, bodyEnd, crc);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or OverflowException)
         {
@@ -176,49 +185,56 @@ public static class TskFile
         }
     }
 
-    private static TskRecord Decode(byte[] data, string name, TextSketchMode mode, int width, int height, int? seed,
-        int infoStart, int infoEnd, int bodyEnd, uint crc)
+    private static TskRecord Decode(byte[] data, TextSketchMode mode, int width, int height, int? seed, int streamStart, int bodyEnd, uint crc)
     {
-        var info = new RangeDecoder(data, infoStart, infoEnd - infoStart);
-        var source = (CaptionSource)info.DecodeDirect(2);
+        var stream = new RangeDecoder(data, streamStart, bodyEnd - streamStart);
+        var source = (CaptionSource)stream.DecodeDirect(2);
         string? caption = null;
         double captionBits = 0;
         if (source != CaptionSource.None)
         {
-            int coderId = (int)DecodeSmall(info, 255);
+            int coderId = (int)DecodeUsual(stream, DefaultCaptionCoder, 255);
             ICaptionCoder coder = CaptionCoders.Find(coderId)
                 ?? throw new InvalidDataException($"unknown caption coder {coderId}");
-            double start = info.Bits;
-            caption = coder.Decode(info);
-            captionBits = info.Bits - start;
+            double start = stream.Bits;
+            caption = coder.Decode(stream);
+            captionBits = stream.Bits - start;
         }
 
         ColorHint? color = null;
         double colorBits = 0;
-        if (info.DecodeDirect(1) == 1)
+        if (stream.Decode(Usual) == 1)
         {
-            double start = info.Bits;
-            color = ColorHint.Decode(info, width, height);
-            colorBits = info.Bits - start;
+            double start = stream.Bits;
+            color = ColorHint.Decode(stream, width, height);
+            colorBits = stream.Bits - start;
         }
 
         SketchLayer? sketch = null;
+        double sketchBits = 0;
         byte[] sketchBytes = [];
         if (mode == TextSketchMode.TextSketch)
         {
-            int coderId = (int)DecodeSmall(info, 255);
-            int divisor = (int)DecodeSmall(info, SketchGeometry.MaxDivisor - 1) + 1;
+            int coderId = (int)DecodeUsual(stream, DefaultSketchCoder, 255);
+            int divisor = (int)DecodeUsual(stream, DefaultDivisor(width, height), SketchGeometry.MaxDivisor);
             ISketchCoder coder = SketchCoders.Find(coderId)
                 ?? throw new InvalidDataException($"unknown sketch coder {coderId}");
+            if (divisor < 1)
+            {
+                throw new InvalidDataException("the sketch divisor is 0");
+            }
+
             (int sketchWidth, int sketchHeight) = SketchGeometry.Size(width, height, divisor);
             if ((long)sketchWidth * sketchHeight > MaxSketchPixels)
             {
                 throw new InvalidDataException($"a {sketchWidth}x{sketchHeight} sketch exceeds {MaxSketchPixels} pixels");
             }
 
-            sketchBytes = data[infoEnd..bodyEnd];
-            BitPlane bitmap = coder.Decode(new RangeDecoder(sketchBytes), sketchWidth, sketchHeight);
+            double start = stream.Bits;
+            BitPlane bitmap = coder.Decode(stream, sketchWidth, sketchHeight);
+            sketchBits = stream.Bits - start;
             sketch = new SketchLayer(bitmap, divisor, coderId);
+            sketchBytes = CodeAlone(coder, bitmap);
         }
 
         var document = new TskDocument
@@ -232,7 +248,18 @@ public static class TskFile
             Sketch = sketch,
             ExplicitSeed = seed,
         };
-        return new TskRecord(document, data, sketchBytes, Rate(data.Length, captionBits, colorBits, sketchBytes.Length), Seed(document, crc));
+        return new TskRecord(document, data, sketchBytes, Rate(data.Length, captionBits, colorBits, sketchBits), Seed(document, crc));
+    }
+
+    /// <summary>The divisor a record of this size uses unless it says otherwise.</summary>
+    public static int DefaultDivisor(int width, int height) => SketchGeometry.ChooseDivisor(width, height, DefaultSketchPixels);
+
+    /// <summary>The sketch coded on its own stream (what <see cref="TskRecord.SketchBytes"/> holds).</summary>
+    private static byte[] CodeAlone(ISketchCoder coder, BitPlane bitmap)
+    {
+        var alone = new RangeEncoder();
+        coder.Encode(bitmap, alone);
+        return alone.Finish();
     }
 
     private static void Validate(TskDocument d)
@@ -286,11 +313,11 @@ public static class TskFile
         }
     }
 
-    private static RateBreakdown Rate(int totalBytes, double captionBits, double colorBits, int sketchBytes)
+    private static RateBreakdown Rate(int totalBytes, double captionBits, double colorBits, double sketchBits)
     {
         int caption = (int)Math.Round(captionBits);
         int color = (int)Math.Round(colorBits);
-        int sketch = sketchBytes * 8;
+        int sketch = (int)Math.Round(sketchBits);
         return new RateBreakdown(totalBytes, totalBytes * 8 - caption - color - sketch, caption, sketch, color);
     }
 
@@ -308,23 +335,32 @@ public static class TskFile
         return shift;
     }
 
-    /// <summary>Small non-negative integers as Elias-gamma at p = 1/2 (0 costs one bit).</summary>
-    private static void EncodeSmall(RangeEncoder encoder, uint value)
+    /// <summary>A field with a usual value: one flag at 15/16 when it has it, else the flag and the value in Elias-gamma.</summary>
+    private static void EncodeUsual(RangeEncoder encoder, uint value, int usual)
     {
-        ulong v = (ulong)value + 1;
-        int length = 63 - System.Numerics.BitOperations.LeadingZeroCount(v);
-        encoder.EncodeDirect(0, length);
-        encoder.EncodeDirect((uint)v, length + 1);
+        encoder.Encode(value == (uint)usual ? 1 : 0, Usual);
+        if (value != (uint)usual)
+        {
+            ulong v = (ulong)value + 1;
+            int length = 63 - System.Numerics.BitOperations.LeadingZeroCount(v);
+            encoder.EncodeDirect(0, length);
+            encoder.EncodeDirect((uint)v, length + 1);
+        }
     }
 
-    private static uint DecodeSmall(RangeDecoder decoder, uint maxValue)
+    private static uint DecodeUsual(RangeDecoder decoder, int usual, uint maxValue)
     {
+        if (decoder.Decode(Usual) == 1)
+        {
+            return (uint)usual;
+        }
+
         int length = 0;
         while (decoder.DecodeDirect(1) == 0)
         {
             if (++length > 31)
             {
-                throw new InvalidDataException("a small integer field is too long");
+                throw new InvalidDataException("a field is too long");
             }
         }
 
@@ -341,26 +377,5 @@ public static class TskFile
         }
 
         return (uint)value;
-    }
-
-    private readonly record struct HeaderFields(uint ScaledWidth, uint ScaledHeight, uint Seed, uint InfoLength, int BodyStart);
-
-    private static bool TryReadHeaderFields(byte[] data, int bodyEnd, bool hasSeed, TextSketchMode mode, out HeaderFields fields)
-    {
-        fields = default;
-        int position = 2;
-        uint seed = 0;
-        uint infoLength = 0;
-        if (!VarInt.TryRead(data, ref position, bodyEnd, out uint width)
-            || !VarInt.TryRead(data, ref position, bodyEnd, out uint height)
-            || (hasSeed && !VarInt.TryRead(data, ref position, bodyEnd, out seed))
-            || (mode == TextSketchMode.TextSketch && !VarInt.TryRead(data, ref position, bodyEnd, out infoLength))
-            || infoLength > bodyEnd - position)
-        {
-            return false;
-        }
-
-        fields = new HeaderFields(width, height, seed, infoLength, position);
-        return true;
     }
 }

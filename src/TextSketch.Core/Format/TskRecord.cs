@@ -17,7 +17,7 @@ public sealed class TskRecord
     /// <summary>The whole .tsk encoding.</summary>
     public byte[] Bytes { get; }
 
-    /// <summary>The sketch stream alone (empty in Text mode).</summary>
+    /// <summary>The sketch coded on its own stream by its coder (empty in Text mode).</summary>
     public byte[] SketchBytes { get; }
 
     public RateBreakdown Rate { get; }

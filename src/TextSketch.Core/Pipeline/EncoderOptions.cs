@@ -14,6 +14,10 @@ public sealed record EncoderOptions
 
     public SketchOptions Sketch { get; init; } = SketchOptions.Default;
 
+    /// <summary>Hard budget for the whole record in bytes (-MaxBytes); null: <see cref="RateControl.DefaultBudgetBytes"/>,
+    /// softened so the sketch keeps at least <see cref="RateControl.MinimumSketchBytes"/>.</summary>
+    public int? MaxBytes { get; init; }
+
     /// <summary>Look for a caption in XMP / IPTC / EXIF when none is given.</summary>
     public bool UseMetadataCaption { get; init; } = true;
 

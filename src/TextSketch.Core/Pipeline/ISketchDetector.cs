@@ -3,14 +3,15 @@ using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Pipeline;
 
-/// <summary>A learned sketch model (-SketchModel): image to a thin binary edge map at the sketch resolution, which the
-/// same sketch coders then code. Implementations are thread-safe and deterministic (same image, same bitmap).</summary>
+/// <summary>A learned sketch model (-SketchModel): image to a thin binary edge map at the sketch resolution, with a
+/// strength per edge pixel so rate control can drop the weakest first; the same sketch coders then code it.
+/// Implementations are thread-safe and deterministic (same image, same map).</summary>
 public interface ISketchDetector
 {
     /// <summary>The pack it runs (for messages and logs).</summary>
     string Name { get; }
 
-    BitPlane Detect(RgbImage image, int width, int height, SketchOptions options, CancellationToken cancellationToken = default);
+    EdgeMap Detect(RgbImage image, int width, int height, SketchOptions options, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A model that writes a caption for an image (-Captioner). Thread-safe and deterministic.</summary>

@@ -17,7 +17,7 @@ public static class TextSketchEncoder
         options ??= EncoderOptions.Default;
         ImageAnalysis analysis = Analyse(sourcePath, explicitCaption, options, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        return TskFile.Write(analysis.ToDocument(options.Mode));
+        return RateControl.Code(analysis, options.Mode, options.MaxBytes, options.Sketch.MinComponentPixels);
     }
 
     public static ImageAnalysis Analyse(string sourcePath, string? explicitCaption, EncoderOptions options, CancellationToken cancellationToken = default)
@@ -57,7 +57,7 @@ public static class TextSketchEncoder
         }
 
         ColorHint? color = null;
-        BitPlane? sketch = null;
+        EdgeMap? sketch = null;
         int divisor = 1;
         if (options.Mode == TextSketchMode.TextSketch)
         {
@@ -66,7 +66,7 @@ public static class TextSketchEncoder
             (int w, int h) = SketchGeometry.Size(image.Width, image.Height, divisor);
             sketch = options.SketchDetector is { } model
                 ? model.Detect(image, w, h, options.Sketch, cancellationToken)
-                : EdgeDetector.Detect(image, w, h, options.Sketch);
+                : EdgeDetector.DetectSketch(image, w, h, options.Sketch).Sketch;
         }
 
         return new ImageAnalysis(image.Width, image.Height, caption, source, color, sketch, divisor);

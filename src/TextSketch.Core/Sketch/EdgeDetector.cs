@@ -2,59 +2,160 @@ using TextSketch.Core.Imaging;
 
 namespace TextSketch.Core.Sketch;
 
+/// <summary>A detector's edge map at its own resolution, with the gradient strength of each edge pixel.</summary>
+public sealed record EdgeMap(BitPlane Edges, int[] Strength);
+
 /// <summary>
-/// The built-in sketch detector (no weights): a Canny-style detector run at the sketch resolution, entirely in
-/// integer arithmetic so the bitmap is identical on every machine. Area-averaged luma, binomial smoothing, Sobel
-/// gradients, non-maximum suppression, hysteresis with thresholds set from the image's own gradient histogram,
-/// thinning to one pixel, and removal of short pieces. The result is thin, connected contours, the kind of map a
-/// canny ControlNet is trained on.
+/// The built-in sketch detector (no weights), entirely in integer arithmetic so the bitmap is identical on every
+/// machine. A Canny-style detector runs at the detection resolution (up to <see cref="SketchOptions.DetectionScale"/>
+/// times the sketch's, the image's own when that is smaller): area-averaged luma, binomial smoothing, Sobel
+/// gradients, non-maximum suppression, hysteresis with thresholds from the image's own gradient histogram, thinning.
+/// That map is then reduced onto the sketch grid (a cell is ink when an edge crosses it), thinned again and cleared
+/// of speckle: thin connected contours, placed more precisely than detection at the sketch size could place them,
+/// the kind of map a canny ControlNet is trained on.
 /// </summary>
 public static class EdgeDetector
 {
-    public static BitPlane Detect(RgbImage image, int width, int height, SketchOptions? options = null)
+    /// <summary>The sketch bitmap of <paramref name="image"/> at <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public static BitPlane Detect(RgbImage image, int width, int height, SketchOptions? options = null) =>
+        DetectSketch(image, width, height, options).Sketch.Edges;
+
+    /// <summary>The sketch (with per-pixel strength, for rate-aware pruning) and the detection-resolution map it came from.</summary>
+    public static (EdgeMap Sketch, EdgeMap Detection) DetectSketch(RgbImage image, int width, int height, SketchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         options ??= SketchOptions.Default;
+        int scale = Math.Max(1, options.DetectionScale);
+        int detectionWidth = Math.Min(image.Width, width * scale);
+        int detectionHeight = Math.Min(image.Height, height * scale);
+        // Edges are lines: their pixel count grows with the linear scale, so the strong-edge share shrinks with it.
+        double linear = Math.Max(1.0, Math.Min((double)detectionWidth / width, (double)detectionHeight / height));
+        int permille = Math.Max(1, (int)Math.Round(options.StrongEdgePermille / linear));
+        EdgeMap detection = DetectMap(image, detectionWidth, detectionHeight, options, permille, (int)Math.Round(options.MinComponentPixels * linear));
+        return (Reduce(detection, width, height, options.MinComponentPixels), detection);
+    }
+
+    /// <summary>Canny at <paramref name="width"/> x <paramref name="height"/> (the image is area-averaged down to it).</summary>
+    public static EdgeMap DetectMap(RgbImage image, int width, int height, SketchOptions options, int strongPermille, int minComponentPixels)
+    {
         int[] luma = Resampling.AreaLuma(image, width, height);
-        int[] smooth = Smooth(luma, width, height);
+        int[] smooth = Smooth(luma, width, height, options.SmoothingPasses);
         int[] magnitude = Gradient(smooth, width, height, out byte[] direction);
         int[] peaks = SuppressNonMaxima(magnitude, direction, width, height);
-        (int strong, int weak) = Thresholds(peaks, options);
+        (int strong, int weak) = Thresholds(peaks, strongPermille, options.WeakThresholdPercent, ContrastFloor(options));
         var plane = new BitPlane(width, height);
         Hysteresis(peaks, strong, weak, plane);
         Thinning.Thin(plane);
-        Components.RemoveSmall(plane, options.MinComponentPixels);
-        return plane;
+        Components.RemoveSmall(plane, minComponentPixels);
+        for (int i = 0; i < peaks.Length; i++)
+        {
+            if (plane.Bits[i] == 0)
+            {
+                peaks[i] = 0;
+            }
+            else if (peaks[i] == 0)
+            {
+                peaks[i] = magnitude[i];
+            }
+        }
+
+        return new EdgeMap(plane, peaks);
     }
 
-    /// <summary>3x3 binomial blur; output scaled by 16.</summary>
-    private static int[] Smooth(int[] src, int w, int h)
+    /// <summary>Maps a fine edge map onto a coarser grid: a cell is ink when any fine edge pixel falls in it (its
+    /// strength the strongest), then thinning and speckle removal at the coarse size.</summary>
+    public static EdgeMap Reduce(EdgeMap fine, int width, int height, int minComponentPixels)
     {
+        BitPlane source = fine.Edges;
+        if (source.Width == width && source.Height == height)
+        {
+            return fine;
+        }
+
+        var plane = new BitPlane(width, height);
+        var strength = new int[width * height];
+        for (int y = 0; y < source.Height; y++)
+        {
+            int cy = (int)((long)y * height / source.Height);
+            for (int x = 0; x < source.Width; x++)
+            {
+                int i = y * source.Width + x;
+                if (source.Bits[i] != 0)
+                {
+                    int c = cy * width + (int)((long)x * width / source.Width);
+                    plane.Bits[c] = 1;
+                    strength[c] = Math.Max(strength[c], fine.Strength[i]);
+                }
+            }
+        }
+
+        Thinning.Thin(plane);
+        Components.RemoveSmall(plane, minComponentPixels);
+        for (int i = 0; i < strength.Length; i++)
+        {
+            if (plane.Bits[i] == 0)
+            {
+                strength[i] = 0;
+            }
+        }
+
+        return new EdgeMap(plane, strength);
+    }
+
+    /// <summary>Repeated 3x3 binomial passes (each about sigma 0.7); values stay scaled by 16 (luma * 16).</summary>
+    private static int[] Smooth(int[] src, int w, int h, int passes)
+    {
+        var current = new int[w * h];
+        for (int i = 0; i < current.Length; i++)
+        {
+            current[i] = src[i] << 4;
+        }
+
         var tmp = new int[w * h];
-        var dst = new int[w * h];
-        for (int y = 0; y < h; y++)
+        for (int pass = 0; pass < passes; pass++)
         {
-            int row = y * w;
-            for (int x = 0; x < w; x++)
+            for (int y = 0; y < h; y++)
             {
-                int l = src[row + Math.Max(x - 1, 0)];
-                int r = src[row + Math.Min(x + 1, w - 1)];
-                tmp[row + x] = l + 2 * src[row + x] + r;
+                int row = y * w;
+                for (int x = 0; x < w; x++)
+                {
+                    int l = current[row + Math.Max(x - 1, 0)];
+                    int r = current[row + Math.Min(x + 1, w - 1)];
+                    tmp[row + x] = l + 2 * current[row + x] + r;
+                }
+            }
+
+            for (int y = 0; y < h; y++)
+            {
+                int up = Math.Max(y - 1, 0) * w;
+                int down = Math.Min(y + 1, h - 1) * w;
+                int row = y * w;
+                for (int x = 0; x < w; x++)
+                {
+                    current[row + x] = (tmp[up + x] + 2 * tmp[row + x] + tmp[down + x] + 8) >> 4;
+                }
             }
         }
 
-        for (int y = 0; y < h; y++)
+        return current;
+    }
+
+    /// <summary>The gradient a step of <see cref="SketchOptions.MinContrast"/> luma levels produces through the same
+    /// smoothing and Sobel: edges weaker than that are not edges, whatever the histogram says.</summary>
+    private static int ContrastFloor(SketchOptions options)
+    {
+        const int Size = 32;
+        var step = new int[Size * 3];
+        for (int y = 0; y < 3; y++)
         {
-            int up = Math.Max(y - 1, 0) * w;
-            int down = Math.Min(y + 1, h - 1) * w;
-            int row = y * w;
-            for (int x = 0; x < w; x++)
+            for (int x = Size / 2; x < Size; x++)
             {
-                dst[row + x] = tmp[up + x] + 2 * tmp[row + x] + tmp[down + x];
+                step[y * Size + x] = options.MinContrast;
             }
         }
 
-        return dst;
+        int[] magnitude = Gradient(Smooth(step, Size, 3, options.SmoothingPasses), Size, 3, out _);
+        return Math.Max(1, magnitude.Max());
     }
 
     /// <summary>Sobel magnitude (rounded Euclidean) and a 4-way direction: 0 horizontal, 1 vertical, 2 "\", 3 "/".</summary>
@@ -126,10 +227,8 @@ public static class EdgeDetector
         return peaks;
     }
 
-    private static (int Strong, int Weak) Thresholds(int[] peaks, SketchOptions options)
+    private static (int Strong, int Weak) Thresholds(int[] peaks, int strongPermille, int weakPercent, int floor)
     {
-        // A step of MinContrast luma levels gives a Sobel response of 4 * 16 * step after the x16 blur.
-        int floor = Math.Max(1, options.MinContrast * 64);
         int max = 0;
         foreach (int v in peaks)
         {
@@ -141,8 +240,8 @@ public static class EdgeDetector
             return (int.MaxValue, int.MaxValue);
         }
 
-        // Histogram of peak magnitudes in 256 bins; the strong threshold leaves StrongEdgePermille of all pixels above it.
-        const int Bins = 256;
+        // Histogram of peak magnitudes in 1024 bins; the strong threshold leaves strongPermille of all pixels above it.
+        const int Bins = 1024;
         var histogram = new int[Bins];
         foreach (int v in peaks)
         {
@@ -152,7 +251,7 @@ public static class EdgeDetector
             }
         }
 
-        long budget = (long)peaks.Length * options.StrongEdgePermille / 1000;
+        long budget = (long)peaks.Length * strongPermille / 1000;
         long above = 0;
         int bin = Bins - 1;
         while (bin > 0 && above + histogram[bin] <= budget)
@@ -162,7 +261,7 @@ public static class EdgeDetector
         }
 
         int strong = Math.Max(floor, (int)((long)(bin + 1) * max / (Bins - 1)));
-        int weak = Math.Max(1, strong * options.WeakThresholdPercent / 100);
+        int weak = Math.Max(1, strong * weakPercent / 100);
         return (strong, weak);
     }
 

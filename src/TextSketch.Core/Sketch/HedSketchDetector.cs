@@ -50,7 +50,7 @@ public sealed class HedSketchDetector : ISketchDetector
 
     public string Name { get; }
 
-    public BitPlane Detect(RgbImage image, int width, int height, SketchOptions options, CancellationToken cancellationToken = default)
+    public EdgeMap Detect(RgbImage image, int width, int height, SketchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);

@@ -1,10 +1,12 @@
 namespace TextSketch.Core.Sketch;
 
 /// <summary>
-/// A learned soft edge map (probabilities, e.g. HED's) to the thin binary sketch the coders expect: max-pooling to
-/// the sketch resolution (thin lines survive), non-maximum suppression across the ridge, hysteresis between a
-/// strong and a weak threshold, thinning to one pixel, and removal of short pieces. Integer arithmetic after the
-/// pooling, so the bitmap depends only on the map.
+/// A learned soft edge map (probabilities, e.g. HED's) to the thin binary sketch the coders expect. At the map's own
+/// resolution: quantisation to 0..<see cref="Scale"/>, non-maximum suppression across the ridge, hysteresis between
+/// a strong and a weak threshold, thinning to one pixel, removal of short pieces; the result is then reduced onto
+/// the sketch grid the way the built-in detector reduces its own map (<see cref="EdgeDetector.Reduce"/>), each edge
+/// pixel keeping its probability as its strength for rate control. A map coarser than the sketch is max-pooled to
+/// the sketch grid first. Integer arithmetic after quantisation, so the sketch depends only on the map.
 /// </summary>
 public static class SoftEdgeThinning
 {
@@ -12,7 +14,8 @@ public static class SoftEdgeThinning
     public const int Scale = 1000;
 
     /// <param name="map">Row-major probabilities (0..1) of a <paramref name="mapWidth"/> x <paramref name="mapHeight"/> map.</param>
-    public static BitPlane ToSketch(float[] map, int mapWidth, int mapHeight, int width, int height, double strongThreshold, double weakThreshold, int minComponentPixels)
+    /// <param name="minComponentPixels">Shortest piece kept, in sketch pixels (scaled up at the map's resolution).</param>
+    public static EdgeMap ToSketch(float[] map, int mapWidth, int mapHeight, int width, int height, double strongThreshold, double weakThreshold, int minComponentPixels)
     {
         ArgumentNullException.ThrowIfNull(map);
         if (map.Length != mapWidth * mapHeight)
@@ -20,15 +23,35 @@ public static class SoftEdgeThinning
             throw new ArgumentException($"The map has {map.Length} values, not {mapWidth}x{mapHeight}.", nameof(map));
         }
 
-        int[] pooled = MaxPool(map, mapWidth, mapHeight, width, height);
-        int[] ridges = SuppressNonRidges(pooled, width, height);
-        int strong = (int)Math.Round(Math.Clamp(strongThreshold, 0, 1) * Scale);
-        int weak = (int)Math.Round(Math.Clamp(Math.Min(weakThreshold, strongThreshold), 0, 1) * Scale);
-        var plane = new BitPlane(width, height);
-        Follow(ridges, Math.Max(1, strong), Math.Max(1, weak), plane);
+        int strong = Math.Max(1, (int)Math.Round(Math.Clamp(strongThreshold, 0, 1) * Scale));
+        int weak = Math.Max(1, (int)Math.Round(Math.Clamp(Math.Min(weakThreshold, strongThreshold), 0, 1) * Scale));
+        if (mapWidth < width || mapHeight < height)
+        {
+            return Thin(MaxPool(map, mapWidth, mapHeight, width, height), width, height, strong, weak, minComponentPixels);
+        }
+
+        // Pieces are lines: their pixel count grows with the linear scale.
+        double linear = Math.Min((double)mapWidth / width, (double)mapHeight / height);
+        int[] quantised = MaxPool(map, mapWidth, mapHeight, mapWidth, mapHeight);
+        EdgeMap fine = Thin(quantised, mapWidth, mapHeight, strong, weak, (int)Math.Round(minComponentPixels * linear));
+        return EdgeDetector.Reduce(fine, width, height, minComponentPixels);
+    }
+
+    private static EdgeMap Thin(int[] values, int w, int h, int strong, int weak, int minComponentPixels)
+    {
+        int[] ridges = SuppressNonRidges(values, w, h);
+        var plane = new BitPlane(w, h);
+        Follow(ridges, strong, weak, plane);
         Thinning.Thin(plane);
         Components.RemoveSmall(plane, minComponentPixels);
-        return plane;
+        var strength = new int[w * h];
+        for (int i = 0; i < strength.Length; i++)
+        {
+            // Thinning can keep a pixel beside the ridge line: it still has the map's value there.
+            strength[i] = plane.Bits[i] == 0 ? 0 : Math.Max(1, values[i]);
+        }
+
+        return new EdgeMap(plane, strength);
     }
 
     /// <summary>Each output cell takes the strongest value of the map pixels it covers (nearest pixel when the map is smaller).</summary>

@@ -40,6 +40,11 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     [Parameter]
     public TextSketchMode Mode { get; set; } = TextSketchMode.TextSketch;
 
+    /// <summary>Hard budget for each whole record, in bytes.</summary>
+    [Parameter]
+    [ValidateRange(8, 1 << 20)]
+    public int MaxBytes { get; set; }
+
     /// <summary>Folder for the .tsk files (created if missing). Without it, records are only output.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -100,6 +105,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
         {
             Mode = Mode == TextSketchMode.Text ? Core.Format.TextSketchMode.Text : Core.Format.TextSketchMode.TextSketch,
             Image = new ImageReadOptions { MaxPixels = MaxPixels },
+            MaxBytes = MyInvocation.BoundParameters.ContainsKey(nameof(MaxBytes)) ? MaxBytes : null,
         };
         OpenModels();
 

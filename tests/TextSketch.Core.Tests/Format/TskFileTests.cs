@@ -59,8 +59,21 @@ public class TskFileTests
         RateBreakdown rate = record.Rate;
         Assert.Equal(record.Bytes.Length, rate.TotalBytes);
         Assert.Equal(rate.TotalBytes * 8, rate.HeaderBits + rate.CaptionBits + rate.SketchBits + rate.ColorBits);
-        Assert.Equal(record.SketchBytes.Length * 8, rate.SketchBits);
+        // The sketch shares the record's stream; coded alone (SketchBytes) it costs the same give or take its own ending.
+        Assert.InRange(rate.SketchBits, record.SketchBytes.Length * 8 - 16, record.SketchBytes.Length * 8 + 2);
         Assert.True(rate.CaptionBits > 0 && rate.ColorBits > 0 && rate.HeaderBits > 0);
+    }
+
+    [Fact]
+    public void A768x512RecordSpendsEightBytesOutsideItsStream()
+    {
+        TskRecord record = TskFile.Write(Sketchy());
+        Assert.Equal(0xD4, record.Bytes[0]);
+        Assert.Equal((1 << 5) | 7, record.Bytes[1]); // version 1, TextSketch mode, no seed, shift 7
+        Assert.Equal(6, record.Bytes[2]);           // 768 >> 7
+        Assert.Equal(4, record.Bytes[3]);           // 512 >> 7
+        // Header bits: those 4 bytes, the 4-byte CRC, the few flag bits at 15/16 and the stream's ending.
+        Assert.InRange(record.Rate.HeaderBits, 64, 64 + 2 + 2 + 16);
     }
 
     [Fact]

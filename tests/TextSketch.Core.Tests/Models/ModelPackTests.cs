@@ -22,8 +22,8 @@ public sealed class ModelPackTests
         var hed = new HedSketchDetector(InstalledPack.Require(TinyPacks.ModelRoot, "hed"), sessions);
         RgbImage image = TestImages.Rectangle(160, 120, 40, 30, 120, 90);
 
-        BitPlane first = hed.Detect(image, 80, 60, SketchOptions.Default);
-        BitPlane second = hed.Detect(image, 80, 60, SketchOptions.Default);
+        BitPlane first = hed.Detect(image, 80, 60, SketchOptions.Default).Edges;
+        BitPlane second = hed.Detect(image, 80, 60, SketchOptions.Default).Edges;
 
         Assert.Equal(first, second);
         Assert.InRange(first.CountSet(), 60, 400);
@@ -45,7 +45,9 @@ public sealed class ModelPackTests
             map[y * W + 21] = 0.6f;
         }
 
-        BitPlane sketch = SoftEdgeThinning.ToSketch(map, W, H, W, H, 0.5, 0.25, 5);
+        EdgeMap map2 = SoftEdgeThinning.ToSketch(map, W, H, W, H, 0.5, 0.25, 5);
+        BitPlane sketch = map2.Edges;
+        Assert.All(Enumerable.Range(0, H), y => Assert.Equal(900, map2.Strength[y * W + 20]));
 
         Assert.Equal(H, sketch.CountSet());
         Assert.All(Enumerable.Range(0, H), y => Assert.True(sketch[20, y]));

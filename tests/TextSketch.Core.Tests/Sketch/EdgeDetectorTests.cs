@@ -133,3 +133,66 @@ public class EdgeDetectorTests
         }
     }
 }
+
+public class SketchFidelityTests
+{
+    [Fact]
+    public void IdenticalMapsScoreOne()
+    {
+        BitPlane plane = TextSketch.Core.Tests.Coding.SketchCoderTests.Make("lines", 60, 40);
+        EdgeScore score = SketchFidelity.Compare(plane, plane);
+        Assert.Equal((1.0, 1.0, 1.0), (score.Precision, score.Recall, score.F1));
+    }
+
+    [Fact]
+    public void ToleranceAcceptsShiftsUpToItsRadius()
+    {
+        var reference = new BitPlane(40, 40);
+        var shifted = new BitPlane(40, 40);
+        var far = new BitPlane(40, 40);
+        for (int x = 0; x < 40; x++)
+        {
+            reference[x, 10] = true;
+            shifted[x, 12] = true;
+            far[x, 13] = true;
+        }
+
+        Assert.Equal(1.0, SketchFidelity.Compare(shifted, reference, tolerance: 2).F1);
+        Assert.Equal(0.0, SketchFidelity.Compare(far, reference, tolerance: 2).F1);
+        // Half the reference found, everything found correct: F1 = 2/3.
+        var half = new BitPlane(40, 40);
+        for (int x = 0; x < 20; x++)
+        {
+            half[x, 10] = true;
+        }
+
+        EdgeScore score = SketchFidelity.Compare(half, reference, tolerance: 0);
+        Assert.Equal(1.0, score.Precision);
+        Assert.Equal(0.5, score.Recall);
+        Assert.Equal(2.0 / 3, score.F1, 12);
+    }
+
+    [Fact]
+    public void RenderJoinsNeighboursIntoContinuousLines()
+    {
+        var sketch = new BitPlane(10, 10);
+        for (int i = 0; i < 10; i++)
+        {
+            sketch[i, i] = true;
+        }
+
+        BitPlane full = SketchFidelity.Render(sketch, 40, 40);
+        // A diagonal of 10 cells drawn at 4x: one pixel per row from the first cell centre to the last.
+        Assert.Equal(Enumerable.Range(2, 37).Count(), full.CountSet());
+        Assert.Single(Components.Find(full));
+    }
+
+    [Fact]
+    public void TheDefaultSketchKeepsTheDetectorsStructure()
+    {
+        RgbImage image = TestImages.Scene(768, 512, 6);
+        (EdgeMap sketch, EdgeMap detection) = EdgeDetector.DetectSketch(image, 192, 128);
+        EdgeScore score = SketchFidelity.Compare(SketchFidelity.Render(sketch.Edges, 768, 512), detection.Edges);
+        Assert.True(score.F1 >= 0.6, $"F1 {score.F1:0.00}");
+    }
+}

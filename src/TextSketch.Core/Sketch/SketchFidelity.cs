@@ -1,0 +1,134 @@
+namespace TextSketch.Core.Sketch;
+
+/// <summary>Precision, recall and F1 of one edge map against another, with a distance tolerance.</summary>
+public readonly record struct EdgeScore(double Precision, double Recall, double F1, int CandidatePixels, int ReferencePixels);
+
+/// <summary>
+/// How much of an edge map a coarser sketch keeps. The sketch is drawn at the reference's size (each sketch pixel at
+/// the centre of its cell, 8-neighbours joined by straight lines); a candidate pixel counts as correct when a
+/// reference edge lies within the tolerance (Euclidean, pixels), and a reference pixel as found when a candidate
+/// pixel does. This is how the Bench measures that rate-aware simplification keeps the detector's structure.
+/// </summary>
+public static class SketchFidelity
+{
+    public static BitPlane Render(BitPlane sketch, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        var output = new BitPlane(width, height);
+        for (int y = 0; y < sketch.Height; y++)
+        {
+            for (int x = 0; x < sketch.Width; x++)
+            {
+                if (!sketch[x, y])
+                {
+                    continue;
+                }
+
+                (int cx, int cy) = Centre(x, y, sketch, width, height);
+                output[cx, cy] = true;
+                foreach ((int dx, int dy) in Forward)
+                {
+                    int nx = x + dx;
+                    int ny = y + dy;
+                    if (sketch.GetOrZero(nx, ny) != 0)
+                    {
+                        (int ex, int ey) = Centre(nx, ny, sketch, width, height);
+                        Line(output, cx, cy, ex, ey);
+                    }
+                }
+            }
+        }
+
+        return output;
+    }
+
+    public static EdgeScore Compare(BitPlane candidate, BitPlane reference, int tolerance = 2)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (candidate.Width != reference.Width || candidate.Height != reference.Height)
+        {
+            throw new ArgumentException("Edge maps must be the same size to compare.");
+        }
+
+        BitPlane nearReference = Dilate(reference, tolerance);
+        BitPlane nearCandidate = Dilate(candidate, tolerance);
+        int candidates = 0, correct = 0, references = 0, found = 0;
+        for (int i = 0; i < candidate.Bits.Length; i++)
+        {
+            if (candidate.Bits[i] != 0)
+            {
+                candidates++;
+                correct += nearReference.Bits[i];
+            }
+
+            if (reference.Bits[i] != 0)
+            {
+                references++;
+                found += nearCandidate.Bits[i];
+            }
+        }
+
+        double precision = candidates == 0 ? 1 : (double)correct / candidates;
+        double recall = references == 0 ? 1 : (double)found / references;
+        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        return new EdgeScore(precision, recall, f1, candidates, references);
+    }
+
+    private static readonly (int Dx, int Dy)[] Forward = [(1, 0), (0, 1), (1, 1), (-1, 1)];
+
+    private static (int X, int Y) Centre(int x, int y, BitPlane sketch, int width, int height) =>
+        ((int)Math.Min(width - 1, ((2L * x + 1) * width) / (2L * sketch.Width)),
+         (int)Math.Min(height - 1, ((2L * y + 1) * height) / (2L * sketch.Height)));
+
+    private static void Line(BitPlane plane, int x0, int y0, int x1, int y1)
+    {
+        int steps = Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0));
+        for (int i = 0; i <= steps; i++)
+        {
+            int x = steps == 0 ? x0 : x0 + (int)Math.Round((double)(x1 - x0) * i / steps);
+            int y = steps == 0 ? y0 : y0 + (int)Math.Round((double)(y1 - y0) * i / steps);
+            plane[x, y] = true;
+        }
+    }
+
+    /// <summary>Every pixel within <paramref name="radius"/> (Euclidean) of an ink pixel.</summary>
+    private static BitPlane Dilate(BitPlane plane, int radius)
+    {
+        var offsets = new List<(int, int)>();
+        for (int dy = -radius; dy <= radius; dy++)
+        {
+            for (int dx = -radius; dx <= radius; dx++)
+            {
+                if (dx * dx + dy * dy <= radius * radius)
+                {
+                    offsets.Add((dx, dy));
+                }
+            }
+        }
+
+        var output = new BitPlane(plane.Width, plane.Height);
+        for (int y = 0; y < plane.Height; y++)
+        {
+            for (int x = 0; x < plane.Width; x++)
+            {
+                if (!plane[x, y])
+                {
+                    continue;
+                }
+
+                foreach ((int dx, int dy) in offsets)
+                {
+                    int nx = x + dx;
+                    int ny = y + dy;
+                    if ((uint)nx < (uint)plane.Width && (uint)ny < (uint)plane.Height)
+                    {
+                        output.Bits[ny * plane.Width + nx] = 1;
+                    }
+                }
+            }
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,100 @@
+using TextSketch.Core.Format;
+using TextSketch.Core.Pipeline;
+using TextSketch.Core.Sketch;
+using TextSketch.Core.Tests.Support;
+
+namespace TextSketch.Core.Tests.Pipeline;
+
+public class RateControlTests
+{
+    private static readonly Lazy<ImageAnalysis> Busy = new(() =>
+    {
+        // Many shapes, so the full sketch is far over any small budget.
+        var random = new Random(4);
+        var image = TestImages.Scene(768, 512, 8);
+        for (int k = 0; k < 150; k++)
+        {
+            int x0 = random.Next(740), y0 = random.Next(480), size = random.Next(20, 60);
+            byte v = (byte)random.Next(256);
+            for (int y = y0; y < Math.Min(512, y0 + size); y++)
+            {
+                for (int x = x0; x < Math.Min(768, x0 + size); x++)
+                {
+                    image.Set(x, y, v, (byte)(255 - v), v);
+                }
+            }
+        }
+
+        // A detector tuned to keep far more edges than the default, so the full sketch is over every budget tried.
+        var dense = EncoderOptions.Default with { Sketch = SketchOptions.Default with { StrongEdgePermille = 200, WeakThresholdPercent = 30, MinComponentPixels = 4 } };
+        return TextSketchEncoder.Analyse(image, "a busy test pattern of squares", Caption.CaptionSource.Explicit, dense);
+    });
+
+    [Theory]
+    [InlineData(60)]
+    [InlineData(100)]
+    [InlineData(150)]
+    [InlineData(200)]
+    [InlineData(295)]
+    [InlineData(500)]
+    public void MaxBytesIsNeverExceeded(int budget)
+    {
+        TskRecord record = RateControl.Code(Busy.Value, TextSketchMode.TextSketch, budget, SketchOptions.Default.MinComponentPixels);
+        Assert.True(record.Bytes.Length <= budget, $"{record.Bytes.Length} > {budget}");
+        Assert.Equal(record.Bytes, TskFile.Read(record.Bytes, "r.tsk").Bytes);
+        // A budget below the full sketch's size is used, not wasted: the record comes close to it.
+        int full = TskFile.Write(Busy.Value.ToDocument(TextSketchMode.TextSketch)).Bytes.Length;
+        Assert.True(full > 500, $"the test image should be busy, its full record is {full} bytes");
+        if (budget >= 150)
+        {
+            Assert.True(record.Bytes.Length >= budget - 24, $"{record.Bytes.Length} for {budget}");
+        }
+    }
+
+    [Fact]
+    public void SketchShrinksMonotonicallyWithTheBudget()
+    {
+        int previous = int.MaxValue;
+        foreach (int budget in new[] { 400, 300, 200, 120, 80 })
+        {
+            int edges = RateControl.Code(Busy.Value, TextSketchMode.TextSketch, budget, 16).Document.Sketch!.Bitmap.CountSet();
+            Assert.True(edges <= previous, $"{edges} edges at {budget} bytes after {previous}");
+            previous = edges;
+        }
+    }
+
+    [Fact]
+    public void TinyBudgetDropsTheColourBeforeFailing()
+    {
+        TskRecord withColour = RateControl.Code(Busy.Value, TextSketchMode.TextSketch, 200, 16);
+        Assert.NotNull(withColour.Document.Color);
+        int captionOnly = TskFile.Write(Busy.Value.ToDocument(TextSketchMode.Text)).Bytes.Length;
+        TskRecord tight = RateControl.Code(Busy.Value, TextSketchMode.TextSketch, captionOnly + 8, 16);
+        Assert.Null(tight.Document.Color);
+        Assert.True(tight.Bytes.Length <= captionOnly + 8);
+    }
+
+    [Fact]
+    public void BudgetBelowTheCaptionIsAClearError()
+    {
+        BudgetTooSmallException e = Assert.Throws<BudgetTooSmallException>(() => RateControl.Code(Busy.Value, TextSketchMode.TextSketch, 12, 16));
+        Assert.Equal("BudgetTooSmall", e.ErrorId);
+        Assert.Contains("-MaxBytes 12", e.Message);
+        Assert.Throws<BudgetTooSmallException>(() => RateControl.Code(Busy.Value, TextSketchMode.Text, 10, 16));
+    }
+
+    [Fact]
+    public void DefaultBudgetGivesAtMost295BytesFor768x512()
+    {
+        TskRecord record = RateControl.Code(Busy.Value, TextSketchMode.TextSketch, null, 16);
+        Assert.InRange(record.Bytes.Length, 200, 295);
+    }
+
+    [Fact]
+    public void WithoutAHardBudgetALongCaptionStillLeavesASketch()
+    {
+        ImageAnalysis wordy = Busy.Value with { Caption = string.Join(' ', Enumerable.Repeat("a very long caption that goes on", 20)) };
+        TskRecord record = RateControl.Code(wordy, TextSketchMode.TextSketch, null, 16);
+        Assert.True(record.SketchBytes.Length >= RateControl.MinimumSketchBytes - 8, $"{record.SketchBytes.Length} sketch bytes");
+    }
+}
