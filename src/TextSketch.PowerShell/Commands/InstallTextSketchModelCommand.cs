@@ -182,13 +182,19 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
         public void Progress(InstallProgress progress)
         {
             string total = progress.PackBytesTotal is long all ? $" of {Bytes(all)}" : string.Empty;
+            string fileTotal = progress.FileBytesTotal is long size ? $" of {Bytes(size)}" : string.Empty;
             var record = new ProgressRecord(_id, _activity, $"{Bytes(progress.PackBytesDone)}{total} at {Bytes((long)progress.BytesPerSecond)}/s")
             {
-                CurrentOperation = $"{progress.File} ({progress.FileNumber} of {progress.FileCount})",
+                CurrentOperation = $"{progress.File} ({progress.FileNumber} of {progress.FileCount}): {Bytes(progress.FileBytesDone)}{fileTotal}",
             };
             if (progress.PackBytesTotal is long known && known > 0)
             {
                 record.PercentComplete = (int)Math.Min(100, progress.PackBytesDone * 100 / known);
+            }
+            else if (progress.FileBytesTotal is long current && current > 0)
+            {
+                // Sizes the manifest does not know: the percentage of the current file (the server's Content-Length).
+                record.PercentComplete = (int)Math.Min(100, progress.FileBytesDone * 100 / current);
             }
 
             if (progress.SecondsRemaining is int seconds)

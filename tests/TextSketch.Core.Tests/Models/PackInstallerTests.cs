@@ -53,6 +53,9 @@ public sealed class PackInstallerTests : IDisposable
         Assert.Contains(_observer.Notices, n => n.Contains("pinned", StringComparison.Ordinal) && n.Contains(Sha(_vocab), StringComparison.Ordinal));
         Assert.Equal(Sha(_vocab), result.Pack.Manifest.Files[0].Sha256);
         Assert.Equal(_vocab.Length, result.Pack.Manifest.Files[0].Size);
+        // The manifest knew no size: progress takes the file's length from the server.
+        Assert.Equal(_vocab.Length, _observer.Progress[^1].FileBytesTotal);
+        Assert.Null(_observer.Progress[^1].PackBytesTotal);
     }
 
     [Fact]

@@ -30,8 +30,9 @@ internal sealed class FileFetcher : IDisposable
     }
 
     /// <summary>Appends to <paramref name="partPath"/> until the source ends (or <paramref name="expectedSize"/> is
-    /// passed, which is an error). <paramref name="onBytes"/> gets the partial file's length after each write.</summary>
-    public void Fetch(Uri source, string partPath, long? expectedSize, Action<long> onBytes, CancellationToken cancellationToken)
+    /// passed, which is an error). <paramref name="onBytes"/> gets the partial file's length after each write and the
+    /// whole file's length when the source tells it (Content-Length), else null.</summary>
+    public void Fetch(Uri source, string partPath, long? expectedSize, Action<long, long?> onBytes, CancellationToken cancellationToken)
     {
         long existing = File.Exists(partPath) ? new FileInfo(partPath).Length : 0;
         if (expectedSize is long size && existing > size)
@@ -42,7 +43,7 @@ internal sealed class FileFetcher : IDisposable
 
         if (expectedSize is long complete && existing == complete && existing > 0)
         {
-            onBytes(existing);
+            onBytes(existing, complete);
             return;
         }
 
@@ -80,7 +81,7 @@ internal sealed class FileFetcher : IDisposable
         try
         {
             File.Delete(temp);
-            Fetch(source, temp, null, length =>
+            Fetch(source, temp, null, (length, _) =>
             {
                 if (length > maxBytes)
                 {
@@ -97,7 +98,7 @@ internal sealed class FileFetcher : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private void FetchHttp(Uri source, string partPath, long existing, long? expectedSize, Action<long> onBytes, CancellationToken cancellationToken)
+    private void FetchHttp(Uri source, string partPath, long existing, long? expectedSize, Action<long, long?> onBytes, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, source);
         if (existing > 0)
@@ -156,13 +157,14 @@ internal sealed class FileFetcher : IDisposable
 
             // 200 to a Range request means the server ignores ranges: the whole file comes again.
             long position = append ? existing : 0;
+            long? total = response.Content.Headers.ContentLength is long rest ? position + rest : expectedSize;
             using Stream body = response.Content.ReadAsStream(cancellationToken);
             using FileStream target = OpenPart(partPath, append);
-            Copy(source, body, target, position, expectedSize, onBytes, cancellationToken);
+            Copy(source, body, target, position, expectedSize, length => onBytes(length, total), cancellationToken);
         }
     }
 
-    private void FetchFile(Uri source, string partPath, long existing, long? expectedSize, Action<long> onBytes, CancellationToken cancellationToken)
+    private void FetchFile(Uri source, string partPath, long existing, long? expectedSize, Action<long, long?> onBytes, CancellationToken cancellationToken)
     {
         string path = source.LocalPath;
         if (!File.Exists(path))
@@ -178,7 +180,8 @@ internal sealed class FileFetcher : IDisposable
         }
 
         using FileStream target = OpenPart(partPath, append);
-        Copy(source, body, target, append ? existing : 0, expectedSize, onBytes, cancellationToken);
+        long total = body.Length;
+        Copy(source, body, target, append ? existing : 0, expectedSize, length => onBytes(length, total), cancellationToken);
     }
 
     private static FileStream OpenPart(string partPath, bool append)

@@ -37,9 +37,11 @@ public sealed record InstallProgress(
     long? FileBytesTotal,
     double BytesPerSecond)
 {
-    /// <summary>Seconds left at the current rate, when the total is known.</summary>
-    public int? SecondsRemaining => PackBytesTotal is long total && BytesPerSecond > 0
-        ? (int)Math.Ceiling(Math.Max(0, total - PackBytesDone) / BytesPerSecond)
+    /// <summary>Seconds left at the current rate: for the pack when its size is known, else for the current file
+    /// when the server gave its length, else null.</summary>
+    public int? SecondsRemaining => BytesPerSecond <= 0 ? null
+        : PackBytesTotal is long total ? (int)Math.Ceiling(Math.Max(0, total - PackBytesDone) / BytesPerSecond)
+        : FileBytesTotal is long file ? (int)Math.Ceiling(Math.Max(0, file - FileBytesDone) / BytesPerSecond)
         : null;
 }
 

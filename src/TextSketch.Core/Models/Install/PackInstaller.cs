@@ -76,16 +76,17 @@ public static class PackInstaller
             {
                 try
                 {
-                    fetcher.Fetch(source, part, file.Size, length =>
+                    fetcher.Fetch(source, part, file.Size, (length, fileTotal) =>
                     {
-                        downloaded += length - fileDone;
+                        // A server that ignores the Range request starts the file again from zero.
+                        downloaded += Math.Max(0, length - fileDone);
                         fileDone = length;
                         long now = clock.ElapsedMilliseconds;
-                        if (now - lastReport >= 200 || length == file.Size)
+                        if (now - lastReport >= 200 || length == (file.Size ?? fileTotal))
                         {
                             lastReport = now;
                             double rate = now > 0 ? downloaded * 1000.0 / now : 0;
-                            observer.Progress(new InstallProgress(name, file.Path, i + 1, manifest.Files.Count, doneBefore + length, total, length, file.Size, rate));
+                            observer.Progress(new InstallProgress(name, file.Path, i + 1, manifest.Files.Count, doneBefore + length, total, length, file.Size ?? fileTotal, rate));
                         }
                     }, cancellationToken);
                     break;
