@@ -163,7 +163,8 @@ function Invoke-BenchTask {
     New-Item -ItemType Directory -Force -Path $sections, $assets | Out-Null
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/bench/Get-BenchData.ps1') -DataPath $data }
 
-    foreach ($script in Get-ChildItem (Join-Path $RepoRoot 'tools/bench') -Filter '[0-9][0-9]-*.ps1' | Sort-Object Name) {
+    $sectionScripts = Get-ChildItem (Join-Path $RepoRoot 'tools/bench') -Filter '*.ps1' | Where-Object Name -Match '^\d\d-' | Sort-Object Name
+    foreach ($script in $sectionScripts) {
         Write-Host "--> $($script.Name)" -ForegroundColor Cyan
         Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $script.FullName -RepoRoot $RepoRoot -ModulePath $ModuleDir -DataPath $data -SectionPath (Join-Path $sections ($script.BaseName + '.md')) -AssetPath $assets -Configuration $Configuration }
     }

@@ -39,6 +39,7 @@ public static class AtomicFile
             throw new OutputExistsException(full);
         }
 
+        Directory.CreateDirectory(directory);
         string temporary = TemporaryPathFor(full);
         try
         {
@@ -63,6 +64,32 @@ public static class AtomicFile
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>Removes temporary files a killed writer left for <paramref name="path"/> (its own pattern only; a writer
+    /// still running for the same path would be another job doing the same item, which jobs never do).</summary>
+    public static int RemoveStaleTemporaries(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string? directory = System.IO.Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        string prefix = "." + System.IO.Path.GetFileName(full) + ".";
+        int removed = 0;
+        foreach (string candidate in Directory.EnumerateFiles(directory, prefix + "*" + TemporarySuffix))
+        {
+            string middle = System.IO.Path.GetFileName(candidate)[prefix.Length..^TemporarySuffix.Length];
+            if (middle.Length == 32 && middle.All(char.IsAsciiHexDigitLower))
+            {
+                TryDelete(candidate);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Hidden, unique, and never matching the destination's extension (so *.tsk listings skip it).</summary>

@@ -1,95 +1,111 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using TextSketch.Core.Models;
+using Microsoft.ML.Tokenizers;
 
 namespace TextSketch.Core.Text;
 
 /// <summary>
-/// CLIP's byte-level BPE tokenizer (vocab.json + merges.txt as OpenAI and Hugging Face ship them): lower-cased,
-/// whitespace-collapsed text split by CLIP's pattern, each word's UTF-8 bytes mapped to printable characters with
-/// "&lt;/w&gt;" marking the word end, merges applied by rank. Thread-safe after loading.
+/// The CLIP byte-level BPE tokenizer (as used by Stable Diffusion's text encoder and by CLIP itself), read from the
+/// usual <c>vocab.json</c> + <c>merges.txt</c> pair. Text is cleaned the way CLIP cleans it (HTML entities decoded,
+/// whitespace collapsed, lower-cased; Unicode NFC stands in for ftfy's repairs), split by CLIP's pre-tokenizer
+/// pattern, and each piece is byte-level BPE-encoded with "&lt;/w&gt;" marking the end of a word.
 /// </summary>
-public sealed partial class ClipTokenizer
+public sealed class ClipTokenizer
 {
-    private const string WordEnd = "</w>";
-    private static readonly char[] ByteToChar = BuildByteMap();
-    private static readonly Dictionary<char, byte> CharToByte = ByteToChar.Select((c, b) => (c, b)).ToDictionary(p => p.c, p => (byte)p.b);
+    public const string StartOfTextToken = "<|startoftext|>";
+    public const string EndOfTextToken = "<|endoftext|>";
 
-    private readonly Dictionary<string, int> _vocab;
-    private readonly string[] _byId;
-    private readonly Dictionary<(string, string), int> _ranks;
-    private readonly Dictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly object _cacheGate = new();
+    // CLIP's pre-tokenizer: special tokens, English contractions, letter runs, single digits, other non-space runs.
+    private const string PreTokenizerPattern =
+        @"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+";
 
-    private ClipTokenizer(Dictionary<string, int> vocab, List<(string, string)> merges)
+    private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
+    private static readonly Dictionary<char, byte> UnicodeToByte = BuildUnicodeToByte();
+
+    private readonly BpeTokenizer _bpe;
+    private readonly Dictionary<int, string> _tokensById;
+
+    private ClipTokenizer(BpeTokenizer bpe, Dictionary<string, int> vocabulary, int beginOfText, int endOfText)
     {
-        _vocab = vocab;
-        _byId = new string[vocab.Values.Max() + 1];
-        foreach ((string token, int id) in vocab)
+        _bpe = bpe;
+        _tokensById = new Dictionary<int, string>(vocabulary.Count);
+        foreach ((string token, int id) in vocabulary)
         {
-            _byId[id] = token;
+            _tokensById[id] = token;
         }
 
-        _ranks = new Dictionary<(string, string), int>(merges.Count);
-        for (int i = 0; i < merges.Count; i++)
-        {
-            _ranks.TryAdd(merges[i], i);
-        }
-
-        BeginOfText = vocab.TryGetValue("<|startoftext|>", out int bos) ? bos
-            : throw new ModelPackException("TokenizerInvalid", "The CLIP vocabulary has no <|startoftext|> token.");
-        EndOfText = vocab.TryGetValue("<|endoftext|>", out int eos) ? eos
-            : throw new ModelPackException("TokenizerInvalid", "The CLIP vocabulary has no <|endoftext|> token.");
+        VocabularySize = vocabulary.Count;
+        BeginOfText = beginOfText;
+        EndOfText = endOfText;
     }
 
-    public int VocabularySize => _byId.Length;
+    public int VocabularySize { get; }
 
+    /// <summary>Id of "&lt;|startoftext|&gt;" in this vocabulary (49406 in CLIP's).</summary>
     public int BeginOfText { get; }
 
+    /// <summary>Id of "&lt;|endoftext|&gt;" in this vocabulary (49407 in CLIP's); also the padding id, as in CLIP/SD.</summary>
     public int EndOfText { get; }
 
     public static ClipTokenizer Load(string vocabJsonPath, string mergesTxtPath)
     {
+        ArgumentException.ThrowIfNullOrEmpty(vocabJsonPath);
+        ArgumentException.ThrowIfNullOrEmpty(mergesTxtPath);
+        Dictionary<string, int> vocabulary;
         try
         {
-            var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabJsonPath))
-                ?? throw new JsonException("empty vocabulary");
-            var merges = new List<(string, string)>();
-            foreach (string line in File.ReadLines(mergesTxtPath))
-            {
-                if (line.Length == 0 || line.StartsWith("#version", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                int space = line.IndexOf(' ', StringComparison.Ordinal);
-                if (space <= 0 || space == line.Length - 1)
-                {
-                    throw new FormatException($"'{line}' is not a merge ('a b').");
-                }
-
-                merges.Add((line[..space], line[(space + 1)..]));
-            }
-
-            return new ClipTokenizer(vocab, merges);
+            vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabJsonPath))
+                ?? throw new JsonException("the file holds no object");
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        catch (JsonException e)
         {
-            throw new ModelPackException("TokenizerInvalid", $"The CLIP tokenizer files '{vocabJsonPath}' / '{mergesTxtPath}' cannot be read: {e.Message}", e);
+            throw new Models.ModelPackException("TokenizerInvalid", $"The tokenizer vocabulary '{vocabJsonPath}' is not a JSON object of token ids: {e.Message}", e);
         }
+
+        if (!vocabulary.TryGetValue(StartOfTextToken, out int begin) || !vocabulary.TryGetValue(EndOfTextToken, out int end))
+        {
+            throw new Models.ModelPackException("TokenizerInvalid",
+                $"The tokenizer vocabulary '{vocabJsonPath}' has no {StartOfTextToken} / {EndOfTextToken} tokens; it is not a CLIP vocabulary.");
+        }
+
+        // merges.txt: an optional "#version" header, then one "left right" pair per line in rank order.
+        List<string> merges = File.ReadLines(mergesTxtPath)
+            .Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal))
+            .ToList();
+        var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal) { [StartOfTextToken] = begin, [EndOfTextToken] = end };
+        var options = new BpeOptions(vocabulary)
+        {
+            Merges = merges,
+            SpecialTokens = specialTokens,
+            PreTokenizer = new RegexPreTokenizer(new Regex(PreTokenizerPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), specialTokens),
+            ByteLevel = true,
+            EndOfWordSuffix = "</w>",
+        };
+        BpeTokenizer bpe;
+        try
+        {
+            bpe = BpeTokenizer.Create(options);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new Models.ModelPackException("TokenizerInvalid", $"The tokenizer files '{vocabJsonPath}' / '{mergesTxtPath}' do not form a BPE tokenizer: {e.Message}", e);
+        }
+
+        return new ClipTokenizer(bpe, vocabulary, begin, end);
     }
 
-    /// <summary>BOS, the text's tokens (cut to fit), EOS, then EOS padding up to <paramref name="maxLength"/>.</summary>
+    /// <summary>
+    /// The text encoder's input: BOS, the BPE ids, EOS, padded with EOS to <paramref name="maxLength"/>. Longer text
+    /// is truncated so that the last id is still EOS.
+    /// </summary>
     public int[] Encode(string text, int maxLength = 77)
     {
-        if (maxLength < 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxLength));
-        }
-
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
         IReadOnlyList<int> tokens = EncodeTokens(text);
         var ids = new int[maxLength];
+        Array.Fill(ids, EndOfText);
         ids[0] = BeginOfText;
         int count = Math.Min(tokens.Count, maxLength - 2);
         for (int i = 0; i < count; i++)
@@ -97,162 +113,66 @@ public sealed partial class ClipTokenizer
             ids[i + 1] = tokens[i];
         }
 
-        for (int i = count + 1; i < maxLength; i++)
-        {
-            ids[i] = EndOfText;
-        }
-
         return ids;
     }
 
-    /// <summary>The text's tokens, without BOS/EOS.</summary>
+    /// <summary>The BPE ids of the cleaned text, without BOS/EOS or padding.</summary>
     public IReadOnlyList<int> EncodeTokens(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        string clean = Whitespace().Replace(text, " ").Trim().ToLowerInvariant();
-        var ids = new List<int>();
-        foreach (Match piece in Pattern().Matches(clean))
-        {
-            if (_vocab.TryGetValue(piece.Value, out int special) && piece.Value.StartsWith("<|", StringComparison.Ordinal))
-            {
-                ids.Add(special);
-                continue;
-            }
-
-            string mapped = string.Concat(Encoding.UTF8.GetBytes(piece.Value).Select(b => ByteToChar[b]));
-            ids.AddRange(Bpe(mapped));
-        }
-
-        return ids;
+        string cleaned = Clean(text ?? string.Empty);
+        return cleaned.Length == 0 ? [] : _bpe.EncodeToIds(cleaned);
     }
 
-    /// <summary>Text of the tokens: BOS/EOS dropped, word ends become spaces.</summary>
+    /// <summary>Text of the ids: BOS/EOS (and padding) dropped, bytes re-assembled, "&lt;/w&gt;" read as a space.</summary>
     public string Decode(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var text = new StringBuilder();
+        var bytes = new List<byte>();
         foreach (int id in ids)
         {
-            if (id == BeginOfText || id == EndOfText || id < 0 || id >= _byId.Length || _byId[id] is null)
+            if (id == BeginOfText || id == EndOfText || !_tokensById.TryGetValue(id, out string? token))
             {
                 continue;
             }
 
-            text.Append(_byId[id]);
-        }
+            string piece = token.EndsWith("</w>", StringComparison.Ordinal) ? token[..^4] : token;
+            foreach (char c in piece)
+            {
+                if (UnicodeToByte.TryGetValue(c, out byte b))
+                {
+                    bytes.Add(b);
+                }
+            }
 
-        string joined = text.ToString().Replace(WordEnd, " ", StringComparison.Ordinal);
-        var bytes = new List<byte>(joined.Length);
-        foreach (char c in joined)
-        {
-            if (c == ' ')
+            if (piece.Length != token.Length)
             {
                 bytes.Add((byte)' ');
-            }
-            else if (CharToByte.TryGetValue(c, out byte b))
-            {
-                bytes.Add(b);
             }
         }
 
         return Encoding.UTF8.GetString(bytes.ToArray()).Trim();
     }
 
-    private int[] Bpe(string word)
+    /// <summary>CLIP's cleaning: HTML entities decoded (twice, as CLIP does), NFC, whitespace collapsed, lower case.</summary>
+    internal static string Clean(string text)
     {
-        lock (_cacheGate)
-        {
-            if (_cache.TryGetValue(word, out int[]? cached))
-            {
-                return cached;
-            }
-        }
-
-        var parts = word.Select(c => c.ToString()).ToList();
-        parts[^1] += WordEnd;
-        while (parts.Count > 1)
-        {
-            int best = -1;
-            int bestRank = int.MaxValue;
-            for (int i = 0; i < parts.Count - 1; i++)
-            {
-                if (_ranks.TryGetValue((parts[i], parts[i + 1]), out int rank) && rank < bestRank)
-                {
-                    bestRank = rank;
-                    best = i;
-                }
-            }
-
-            if (best < 0)
-            {
-                break;
-            }
-
-            parts[best] += parts[best + 1];
-            parts.RemoveAt(best + 1);
-        }
-
-        var ids = new List<int>(parts.Count);
-        foreach (string part in parts)
-        {
-            if (_vocab.TryGetValue(part, out int id))
-            {
-                ids.Add(id);
-                continue;
-            }
-
-            // Not in the vocabulary (never with the real files): its characters one by one.
-            string bare = part.EndsWith(WordEnd, StringComparison.Ordinal) ? part[..^WordEnd.Length] : part;
-            for (int i = 0; i < bare.Length; i++)
-            {
-                string single = bare[i].ToString() + (i == bare.Length - 1 && bare.Length != part.Length ? WordEnd : string.Empty);
-                if (_vocab.TryGetValue(single, out int singleId) || _vocab.TryGetValue(bare[i].ToString(), out singleId))
-                {
-                    ids.Add(singleId);
-                }
-            }
-        }
-
-        int[] result = ids.ToArray();
-        lock (_cacheGate)
-        {
-            if (_cache.Count < 100_000)
-            {
-                _cache[word] = result;
-            }
-        }
-
-        return result;
+        string decoded = WebUtility.HtmlDecode(WebUtility.HtmlDecode(text)).Normalize(NormalizationForm.FormC);
+        return Whitespace.Replace(decoded, " ").Trim().ToLowerInvariant();
     }
 
-    private static char[] BuildByteMap()
+    /// <summary>GPT-2/CLIP byte-to-character table, inverted: printable Latin-1 bytes map to themselves, the other
+    /// 68 bytes to U+0100 onwards.</summary>
+    private static Dictionary<char, byte> BuildUnicodeToByte()
     {
-        var map = new char[256];
-        var direct = new bool[256];
-        foreach ((int from, int to) in new[] { ('!', '~'), ('¡', '¬'), ('®', 'ÿ') })
-        {
-            for (int b = from; b <= to; b++)
-            {
-                direct[b] = true;
-                map[b] = (char)b;
-            }
-        }
-
-        int next = 0;
+        var map = new Dictionary<char, byte>(256);
+        int extra = 0;
         for (int b = 0; b < 256; b++)
         {
-            if (!direct[b])
-            {
-                map[b] = (char)(256 + next++);
-            }
+            bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            char c = printable ? (char)b : (char)(256 + extra++);
+            map[c] = (byte)b;
         }
 
         return map;
     }
-
-    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

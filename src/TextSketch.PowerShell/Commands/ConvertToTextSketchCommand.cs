@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Management.Automation;
+using System.Security.Cryptography;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
@@ -16,11 +18,18 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     private const string LiteralPathSet = "LiteralPath";
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly JobSummary _summary = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private OrderedWorkQueue<EncodeItem, EncodeOutcome>? _queue;
     private ProgressReporter? _progress;
     private EncoderOptions _options = EncoderOptions.Default;
-    private string? _destination;
     private EncoderModels? _models;
+    private OutputPlanner? _planner;
+    private ShardSpec? _shard;
+    private JobLog? _log;
+    private string? _basePath;
+    private bool _removeAll;
+    private bool _keepAll;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
@@ -87,18 +96,43 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 75)]
     public int? PromptTokens { get; set; }
 
+    /// <summary>Appends one JSON line per item, and a summary line at the end, to this file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogPath { get; set; }
+
+    /// <summary>Keep each source's folder, relative to this one, under -DestinationPath.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BasePath { get; set; }
+
+    /// <summary>"i/N": only the sources of shard i of N.</summary>
+    [Parameter]
+    [ValidatePattern(@"^\d+/\d+$")]
+    public string? Shard { get; set; }
+
+    /// <summary>Delete each source once its .tsk has been written, read back and verified.</summary>
+    [Parameter]
+    public SwitchParameter RemoveSource { get; set; }
+
     protected override void BeginProcessing()
     {
         if (SkipExisting && Force)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException("-SkipExisting and -Force contradict each other: choose one."),
-                "SkipExistingWithForce", ErrorCategory.InvalidArgument, null));
+            Terminate(new PSArgumentException("-SkipExisting and -Force contradict each other: choose one."), "SkipExistingWithForce");
         }
 
-        if ((SkipExisting || Force) && DestinationPath is null)
+        if (DestinationPath is null)
         {
-            WriteWarning("-SkipExisting and -Force only matter with -DestinationPath; nothing is written without it.");
+            if (RemoveSource)
+            {
+                Terminate(new PSArgumentException("-RemoveSource needs -DestinationPath: a source is only removed once its record is safely written."), "RemoveSourceWithoutDestination");
+            }
+
+            if (SkipExisting || Force || BasePath is not null)
+            {
+                WriteWarning("-SkipExisting, -Force and -BasePath only matter with -DestinationPath; nothing is written without it.");
+            }
         }
 
         _options = new EncoderOptions
@@ -109,20 +143,56 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
         };
         OpenModels();
 
-        if (DestinationPath is not null)
+        if (Shard is not null)
         {
             try
             {
-                _destination = PathResolver.ResolveDestination(this, DestinationPath);
+                _shard = ShardSpec.Parse(Shard);
+            }
+            catch (FormatException e)
+            {
+                Terminate(new PSArgumentException(e.Message, e), "ShardInvalid");
+            }
+        }
+
+        if (BasePath is not null)
+        {
+            _basePath = ResolveFileSystemPath(BasePath, "BasePathInvalid");
+            if (!Directory.Exists(_basePath))
+            {
+                Terminate(new PSArgumentException($"The base path '{BasePath}' is not a folder."), "BasePathInvalid");
+            }
+        }
+
+        if (DestinationPath is not null)
+        {
+            string destination = string.Empty;
+            try
+            {
+                destination = PathResolver.ResolveDestination(this, DestinationPath);
             }
             catch (PSArgumentException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "DestinationInvalid", ErrorCategory.InvalidArgument, DestinationPath));
+                Terminate(e, "DestinationInvalid");
             }
 
-            if (!Directory.Exists(_destination) && ShouldProcess(_destination, "Create folder"))
+            if (!Directory.Exists(destination) && ShouldProcess(destination, "Create folder"))
             {
-                Directory.CreateDirectory(_destination!);
+                Directory.CreateDirectory(destination);
+            }
+
+            _planner = new OutputPlanner(destination, _basePath);
+        }
+
+        if (LogPath is not null)
+        {
+            try
+            {
+                _log = new JobLog(ResolveFileSystemPath(LogPath, "LogPathInvalid"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Terminate(e, "LogPathInvalid");
             }
         }
 
@@ -156,6 +226,10 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     {
         Emit(_queue!.TakeAll());
         _progress!.Complete();
+        _summary.Seconds = Math.Round(_clock.Elapsed.TotalSeconds, 1);
+        _log?.WriteSummary(_summary);
+        WriteVerbose(_summary.ToString());
+        WriteInformation(new InformationRecord(_summary.ToString(), "ConvertTo-TextSketch") { Tags = { "TextSketch.Summary" } });
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
@@ -165,6 +239,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
         _stopping.Cancel();
         _models?.Dispose();
         _queue?.Dispose();
+        _log?.Dispose();
         _stopping.Dispose();
     }
 
@@ -197,21 +272,39 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     /// <summary>Decides, on the pipeline thread, what happens to one source (ShouldProcess must run here).</summary>
     private EncodeItem? Plan(string source)
     {
-        string? destination = null;
-        if (_destination is not null)
+        string? destination;
+        try
         {
-            destination = System.IO.Path.Combine(_destination, System.IO.Path.GetFileNameWithoutExtension(source) + ".tsk");
+            if (_shard is not null)
+            {
+                string relative = OutputPlanner.RelativeTo(_basePath, source);
+                if (!_shard.Includes(ShardSpec.KeyOf(relative)))
+                {
+                    WriteVerbose($"'{source}' belongs to another shard than {_shard}.");
+                    return null;
+                }
+            }
+
+            destination = _planner?.Claim(source);
+        }
+        catch (Core.TextSketchException e)
+        {
+            Report(new EncodeOutcome(new EncodeItem(source, null, false, false), null, e, JobItemStatus.Failed, 0, null, 0, false));
+            return null;
+        }
+
+        bool skipIfValid = false;
+        if (destination is not null)
+        {
             if (File.Exists(destination))
             {
                 if (SkipExisting)
                 {
-                    return new EncodeItem(source, destination, SkipIfValid: true);
+                    skipIfValid = true;
                 }
-
-                if (!Force)
+                else if (!Force)
                 {
-                    WriteError(ErrorRecords.For(new OutputExistsException(destination), source));
-                    _progress!.ItemDone(source);
+                    Report(new EncodeOutcome(new EncodeItem(source, destination, false, false), null, new OutputExistsException(destination), JobItemStatus.Failed, 0, null, 0, false));
                     return null;
                 }
             }
@@ -222,27 +315,82 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
             }
         }
 
-        return new EncodeItem(source, destination, SkipIfValid: false);
+        return new EncodeItem(source, destination, skipIfValid, RemoveSource && ConfirmRemoval(source));
+    }
+
+    /// <summary>
+    /// Removing a source is a high-impact action, while writing records is not: it is confirmed on its own, as a
+    /// ConfirmImpact High action would be (asked unless -Confirm:$false or $ConfirmPreference is None; honours -WhatIf).
+    /// </summary>
+    private bool ConfirmRemoval(string source)
+    {
+        if (!ShouldProcess(source, "Remove source image once its record is verified"))
+        {
+            return false;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            // -Confirm: ShouldProcess has just asked; -Confirm:$false: the user asked not to be asked.
+            return true;
+        }
+
+        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact ? impact : ConfirmImpact.High;
+        return preference == ConfirmImpact.None
+            || ShouldContinue($"Remove '{source}' once its record is written and verified?", "Remove source image", ref _removeAll, ref _keepAll);
     }
 
     private EncodeOutcome Run(EncodeItem item, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
+        long sourceBytes = 0;
+        string? sourceSha256 = null;
         try
         {
+            var info = new FileInfo(item.Source);
+            sourceBytes = info.Exists ? info.Length : 0;
+            if (_log is not null && info.Exists)
+            {
+                using FileStream stream = info.OpenRead();
+                sourceSha256 = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+            }
+
             if (item.SkipIfValid && item.Destination is not null && TryReadExisting(item.Destination) is { } existing)
             {
-                return new EncodeOutcome(item, existing, null, Skipped: true);
+                bool removed = false;
+                if (item.RemoveSource)
+                {
+                    // Only when the record on disk is this source's record (the encoder is deterministic), never an
+                    // older record of a different image that happened to have this name.
+                    TskRecord fresh = TextSketchEncoder.Encode(item.Source, Caption, _options, cancellationToken);
+                    if (!fresh.Bytes.AsSpan().SequenceEqual(existing.Bytes))
+                    {
+                        throw new VerificationFailedException(item.Destination, "it is not the record of this source; use -Force to replace it");
+                    }
+
+                    SourceRemoval.VerifyThenRemove(item.Source, item.Destination, existing.Bytes);
+                    removed = true;
+                }
+
+                return new EncodeOutcome(item, existing, null, JobItemStatus.Skipped, sourceBytes, sourceSha256, clock.Elapsed.TotalMilliseconds, removed);
             }
 
             TskRecord record = TextSketchEncoder.Encode(item.Source, Caption, _options, cancellationToken);
-            if (item.Destination is not null)
+            if (item.Destination is null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                // An invalid leftover is replaced under -SkipExisting: it holds nothing worth keeping.
-                AtomicFile.Write(item.Destination, record.Bytes, overwrite: Force || item.SkipIfValid);
+                return new EncodeOutcome(item, record, null, JobItemStatus.Encoded, sourceBytes, sourceSha256, clock.Elapsed.TotalMilliseconds, false);
             }
 
-            return new EncodeOutcome(item, record, null, Skipped: false);
+            cancellationToken.ThrowIfCancellationRequested();
+            AtomicFile.RemoveStaleTemporaries(item.Destination);
+            // An invalid leftover is replaced under -SkipExisting: it holds nothing worth keeping.
+            AtomicFile.Write(item.Destination, record.Bytes, overwrite: Force || item.SkipIfValid);
+            if (item.RemoveSource)
+            {
+                SourceRemoval.VerifyThenRemove(item.Source, item.Destination, record.Bytes);
+            }
+
+            return new EncodeOutcome(item, record, null, JobItemStatus.Written, sourceBytes, sourceSha256, clock.Elapsed.TotalMilliseconds, item.RemoveSource);
         }
         catch (OperationCanceledException)
         {
@@ -250,7 +398,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
         }
         catch (Exception e)
         {
-            return new EncodeOutcome(item, null, e, Skipped: false);
+            return new EncodeOutcome(item, null, e, JobItemStatus.Failed, sourceBytes, sourceSha256, clock.Elapsed.TotalMilliseconds, false);
         }
     }
 
@@ -270,26 +418,68 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     {
         foreach (EncodeOutcome outcome in outcomes)
         {
-            EncodeItem item = outcome.Item;
-            if (outcome.Error is not null)
-            {
-                WriteError(ErrorRecords.For(outcome.Error, item.Source));
-            }
-            else
-            {
-                if (outcome.Skipped)
-                {
-                    WriteVerbose($"Skipped '{item.Source}': '{item.Destination}' already holds a valid record.");
-                }
-
-                WriteObject(new TextSketchRecord(outcome.Record!, item.Source, item.Destination));
-            }
-
-            _progress!.ItemDone(item.Source);
+            Report(outcome);
         }
     }
 
-    private sealed record EncodeItem(string Source, string? Destination, bool SkipIfValid);
+    private void Report(EncodeOutcome outcome)
+    {
+        EncodeItem item = outcome.Item;
+        TskRecord? record = outcome.Record;
+        _summary.Add(outcome.Status, outcome.SourceBytes, record?.Bytes.Length ?? 0);
+        if (outcome.SourceRemoved)
+        {
+            _summary.SourcesRemoved++;
+        }
 
-    private sealed record EncodeOutcome(EncodeItem Item, TskRecord? Record, Exception? Error, bool Skipped);
+        _log?.Write(new JobLogEntry
+        {
+            Source = item.Source,
+            SourceBytes = outcome.SourceBytes > 0 ? outcome.SourceBytes : null,
+            SourceSha256 = outcome.SourceSha256,
+            Output = record is null ? null : item.Destination,
+            Bytes = record?.Bytes.Length,
+            Bpp = record is null ? null : Math.Round(record.Bytes.Length * 8.0 / ((double)record.Document.Width * record.Document.Height), 6),
+            Status = outcome.Status,
+            SourceRemoved = outcome.SourceRemoved,
+            ErrorId = (outcome.Error as Core.TextSketchException)?.ErrorId ?? (outcome.Error is null ? null : ErrorRecords.For(outcome.Error, null).FullyQualifiedErrorId),
+            Error = outcome.Error?.Message,
+            DurationMs = Math.Round(outcome.DurationMs, 1),
+        });
+
+        if (outcome.Error is not null)
+        {
+            WriteError(ErrorRecords.For(outcome.Error, item.Source));
+        }
+        else
+        {
+            if (outcome.Status == JobItemStatus.Skipped)
+            {
+                WriteVerbose($"Skipped '{item.Source}': '{item.Destination}' already holds a valid record.");
+            }
+
+            WriteObject(new TextSketchRecord(record!, item.Source, item.Destination));
+        }
+
+        _progress!.ItemDone(item.Source);
+    }
+
+    private string ResolveFileSystemPath(string path, string errorId)
+    {
+        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            Terminate(new PSArgumentException($"'{path}' is on the {provider.Name} provider; only file-system paths are supported."), errorId);
+        }
+
+        return resolved;
+    }
+
+    private void Terminate(Exception exception, string errorId) =>
+        ThrowTerminatingError(new ErrorRecord(exception, errorId, ErrorCategory.InvalidArgument, null));
+
+    private sealed record EncodeItem(string Source, string? Destination, bool SkipIfValid, bool RemoveSource);
+
+    private sealed record EncodeOutcome(EncodeItem Item, TskRecord? Record, Exception? Error, JobItemStatus Status,
+        long SourceBytes, string? SourceSha256, double DurationMs, bool SourceRemoved);
 }

@@ -1,7 +1,12 @@
+using System.Diagnostics;
 using System.Management.Automation;
+using TextSketch.Core.Diffusion;
+using TextSketch.Core.Diffusion.Schedulers;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
+using TextSketch.Core.Models;
+using TextSketch.Core.Onnx;
 using TextSketch.Core.Preview;
 using TextSketch.Infrastructure;
 
@@ -10,11 +15,30 @@ namespace TextSketch.Commands;
 /// <summary>Which decoder makes the image.</summary>
 public enum TextSketchDecoder
 {
-    /// <summary>The best decoder installed (the Preview decoder until a diffusion pack is installed).</summary>
+    /// <summary>The best decoder installed: Diffusion when a diffusion pack is installed, else Preview (with a warning).</summary>
     Auto,
 
     /// <summary>No weights: colour layout shaped by the sketch, edges drawn.</summary>
     Preview,
+
+    /// <summary>Stable Diffusion + ControlNet guided by the sketch and the caption (the paper's decoder; needs a pack).</summary>
+    Diffusion,
+}
+
+/// <summary>Denoising schedulers of the diffusion decoder.</summary>
+public enum TextSketchScheduler
+{
+    /// <summary>UniPC multistep (the paper's).</summary>
+    UniPC,
+
+    /// <summary>DDIM (deterministic, eta 0).</summary>
+    DDIM,
+
+    /// <summary>Euler (discrete).</summary>
+    Euler,
+
+    /// <summary>Latent Consistency Model sampling (for LCM-distilled UNets).</summary>
+    LCM,
 }
 
 /// <summary>What Expand-TextSketch writes.</summary>
@@ -49,6 +73,9 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private string _destination = string.Empty;
     private bool _previewNoted;
+    private InstalledPack? _diffusionPack;
+    private DiffusionPipeline? _pipeline;
+    private static readonly string[] PreferredPacks = ["sd15-canny", "sd15-hed"];
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     public TextSketchRecord[] InputObject { get; set; } = [];
@@ -77,6 +104,39 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
     [Parameter]
     public TextSketchDecoder Decoder { get; set; } = TextSketchDecoder.Auto;
 
+    /// <summary>The diffusion pack to decode with (default: sd15-canny, else the first diffusion pack installed).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelPack { get; set; }
+
+    /// <summary>The seed of the diffusion decoder's noise (default: each record's own Seed).</summary>
+    [Parameter]
+    public int? Seed { get; set; }
+
+    /// <summary>Denoising steps (default: the pack's, 25).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? Steps { get; set; }
+
+    /// <summary>Denoising scheduler (default: the pack's, UniPC).</summary>
+    [Parameter]
+    public TextSketchScheduler? Scheduler { get; set; }
+
+    /// <summary>Classifier-free guidance scale (default: the pack's, 9; 1 or less turns guidance off).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 50.0)]
+    public double? GuidanceScale { get; set; }
+
+    /// <summary>Start from the record's colour hint instead of pure noise: 1 = pure noise (default), lower keeps more of the hint's colours.</summary>
+    [Parameter]
+    [ValidateRange(0.01, 1.0)]
+    public double? Strength { get; set; }
+
+    /// <summary>Folder of installed model packs (default: $env:TEXTSKETCH_MODELS, else the user's local data folder).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelRoot { get; set; }
+
     /// <summary>Replace existing images.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -104,6 +164,78 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
 
         _queue = new OrderedWorkQueue<DecodeItem, DecodeOutcome>(Run, Environment.ProcessorCount, _stopping.Token);
         _progress = new ProgressReporter(this, "Expanding TextSketch records");
+        if (Layer == TextSketchLayer.Image)
+        {
+            _diffusionPack = FindDiffusionPack();
+        }
+    }
+
+    /// <summary>The pack the diffusion decoder uses, or null for the Preview decoder.</summary>
+    private InstalledPack? FindDiffusionPack()
+    {
+        if (Decoder == TextSketchDecoder.Preview)
+        {
+            return null;
+        }
+
+        string root;
+        try
+        {
+            root = ModelPaths.ResolveRoot(ModelRoot is null ? null : PathResolver.ResolveDestination(this, ModelRoot));
+        }
+        catch (PSArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "ModelRootInvalid", ErrorCategory.InvalidArgument, ModelRoot));
+            return null;
+        }
+
+        try
+        {
+            if (ModelPack is not null || Decoder == TextSketchDecoder.Diffusion)
+            {
+                InstalledPack pack = InstalledPack.Require(root, ModelPack ?? PreferredPacks[0]);
+                if (pack.Manifest.Kind != ModelPackKind.Diffusion)
+                {
+                    throw new ModelPackException("ModelPackWrongKind",
+                        $"The model pack '{pack.Name}' is a {pack.Manifest.Kind} pack, not a diffusion pack (use sd15-canny or sd15-hed).");
+                }
+
+                return pack;
+            }
+
+            // Auto: the preferred packs first, then any other diffusion pack in the root.
+            IEnumerable<string> others = Directory.Exists(root)
+                ? Directory.EnumerateDirectories(root).Select(d => System.IO.Path.GetFileName(d)).Order(StringComparer.Ordinal)
+                : [];
+            foreach (string name in PreferredPacks.Concat(others.Except(PreferredPacks)))
+            {
+                InstalledPack? pack = TryFind(root, name);
+                if (pack?.Manifest.Kind == ModelPackKind.Diffusion)
+                {
+                    return pack;
+                }
+            }
+
+            return null;
+        }
+        catch (ModelPackException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, ModelPack ?? PreferredPacks[0]));
+            return null;
+        }
+    }
+
+    private static InstalledPack? TryFind(string root, string name)
+    {
+        try
+        {
+            return InstalledPack.Find(root, name);
+        }
+        catch (ModelPackException)
+        {
+            // A folder with a broken manifest is not a usable pack; Auto moves on.
+            return null;
+        }
     }
 
     protected override void ProcessRecord()
@@ -146,7 +278,90 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
     {
         Emit(_queue!.TakeAll());
         _progress!.Complete();
+        // Release the sessions (and their GPU memory) as soon as the last image is written.
+        _pipeline?.Dispose();
+        _pipeline = null;
     }
+
+    private DiffusionPipeline OpenPipeline()
+    {
+        if (_pipeline is not null)
+        {
+            return _pipeline;
+        }
+
+        try
+        {
+            WriteVerbose($"Opening the diffusion pack '{_diffusionPack!.Name}' from '{_diffusionPack.Directory}'.");
+            _pipeline = DiffusionPipeline.Open(_diffusionPack);
+        }
+        catch (Core.TextSketchException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, _diffusionPack!.Directory));
+        }
+
+        if (_pipeline!.FallbackReason is string reason)
+        {
+            WriteWarning($"The diffusion decoder runs on the CPU because CUDA cannot be used: {CudaLibraries.Explain(reason)}. " +
+                "Expect minutes per real 512 px image instead of seconds.");
+        }
+
+        WriteVerbose($"Diffusion decoder: pack '{_pipeline.PackName}' on {_pipeline.ProviderName}.");
+        return _pipeline;
+    }
+
+    private void DecodeWithDiffusion(DecodeItem item)
+    {
+        DiffusionPipeline pipeline = OpenPipeline();
+        try
+        {
+            TskRecord record = item.Record ?? ReadRecord(item.File!);
+            TskDocument document = record.Document;
+            if ((long)document.Width * document.Height > MaxPixels)
+            {
+                throw new Core.TextSketchException("RecordTooLarge",
+                    $"'{item.Name}' declares {document.Width}x{document.Height} pixels, over the limit of {MaxPixels:N0} (raise -MaxPixels if it is genuine).");
+            }
+
+            var request = new DiffusionRequest
+            {
+                Seed = Seed ?? record.Seed,
+                Steps = Steps,
+                Scheduler = Scheduler is TextSketchScheduler kind ? (SchedulerKind)(int)kind : null,
+                GuidanceScale = GuidanceScale,
+                Strength = Strength,
+            };
+            var stepProgress = new ProgressRecord(StepActivityId, $"Denoising {System.IO.Path.GetFileName(item.Name)}", "Starting");
+            var lastUpdate = Stopwatch.StartNew();
+            DiffusionResult result = pipeline.Decode(document, request, progress =>
+            {
+                if (lastUpdate.ElapsedMilliseconds < 100 && progress.Step != progress.TotalSteps)
+                {
+                    return;
+                }
+
+                lastUpdate.Restart();
+                stepProgress.StatusDescription = $"Step {progress.Step} of {progress.TotalSteps}";
+                stepProgress.PercentComplete = progress.Step * 100 / progress.TotalSteps;
+                stepProgress.SecondsRemaining = (int)Math.Ceiling(progress.Remaining.TotalSeconds);
+                WriteProgress(stepProgress);
+            }, _stopping.Token);
+            WriteProgress(new ProgressRecord(StepActivityId, stepProgress.Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            WriteVerbose($"'{item.Name}' (seed {request.Seed}): {result.Timings}");
+            AtomicFile.Write(item.Output, stream => ImageWriter.Write(result.Image, stream, ToCore(Format)), Force);
+            Emit([new DecodeOutcome(item, null)]);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Emit([new DecodeOutcome(item, e)]);
+        }
+    }
+
+    private const int StepActivityId = 0x7E5D;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -154,6 +369,7 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
     {
         _stopping.Cancel();
         _queue?.Dispose();
+        _pipeline?.Dispose();
         _stopping.Dispose();
     }
 
@@ -177,11 +393,20 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
         if (Layer == TextSketchLayer.Image && !_previewNoted)
         {
             _previewNoted = true;
-            if (Decoder == TextSketchDecoder.Auto)
+            if (Decoder == TextSketchDecoder.Auto && _diffusionPack is null)
             {
                 WriteWarning("No diffusion model pack is installed, so images come from the Preview decoder " +
-                    "(colour layout shaped by the sketch). Use -Decoder Preview to silence this warning.");
+                    "(colour layout shaped by the sketch). Install one with: Install-TextSketchModel -Name sd15-canny. " +
+                    "Use -Decoder Preview to silence this warning.");
             }
+        }
+
+        if (Layer == TextSketchLayer.Image && _diffusionPack is not null)
+        {
+            // The diffusion decoder runs one image at a time on the pipeline thread (GPU memory, per-step progress).
+            Emit(_queue!.TakeAll());
+            DecodeWithDiffusion(item with { Output = output });
+            return;
         }
 
         _queue!.Enqueue(item with { Output = output });

@@ -1,0 +1,175 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    function Get-Tree {
+        # Relative path -> SHA-256 of every file under a folder (hidden files included).
+        param([string] $Root)
+        $table = [ordered]@{}
+        Get-ChildItem -LiteralPath $Root -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
+            $table[[IO.Path]::GetRelativePath($Root, $_.FullName)] = (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
+        }
+        $table
+    }
+}
+
+Describe 'Bulk jobs with ConvertTo-TextSketch' {
+    BeforeAll {
+        $root = Get-TempFolder
+        $photos = New-Item -ItemType Directory (Join-Path $root 'photos')
+        New-Item -ItemType Directory (Join-Path $photos '2019/trip'), (Join-Path $photos '2020') | Out-Null
+        $i = 0
+        foreach ($name in 'a.bmp', 'b.bmp', '2019/c.bmp', '2019/trip/d e.bmp', '2019/trip/[f].bmp', '2020/g.bmp', '2020/h.bmp') {
+            New-TestImage -LiteralPath (Join-Path $photos $name) -Seed (++$i) -Width 80 -Height 60 | Out-Null
+        }
+        # Same stem, different extension: both would be a.tsk.
+        Copy-Item -LiteralPath (Join-Path $photos 'b.bmp') -Destination (Join-Path $photos 'a.png')
+    }
+
+    AfterAll {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'mirrors the folder tree under -DestinationPath with -BasePath' {
+        $out = Join-Path $root 'mirror'
+        Get-ChildItem -LiteralPath $photos -Recurse -File | ConvertTo-TextSketch -DestinationPath $out -BasePath $photos | Out-Null
+        (Get-Tree $out).Keys | Sort-Object | Should -Be (@('2019/c.tsk', '2019/trip/[f].tsk', '2019/trip/d e.tsk', '2020/g.tsk', '2020/h.tsk', 'a.png.tsk', 'a.tsk', 'b.tsk') | Sort-Object)
+    }
+
+    It 'gives colliding names distinct outputs, deterministically by input order' {
+        $out = Join-Path $root 'collide'
+        $records = Get-ChildItem -LiteralPath $photos -File | Sort-Object Name | ConvertTo-TextSketch -DestinationPath $out
+        ($records | Where-Object { $_.SourcePath -like '*a.bmp' }).Path | Should -Be (Join-Path $out 'a.tsk')
+        ($records | Where-Object { $_.SourcePath -like '*a.png' }).Path | Should -Be (Join-Path $out 'a.png.tsk')
+    }
+
+    It 'refuses sources outside -BasePath, one error each' {
+        $elsewhere = New-TestImage -LiteralPath (Join-Path $root 'outside.bmp')
+        ConvertTo-TextSketch -LiteralPath $elsewhere.FullName -DestinationPath (Join-Path $root 'mirror2') -BasePath $photos -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceOutsideBasePath*'
+    }
+
+    It 'writes one JSON line per item and a summary to -LogPath' {
+        $out = Join-Path $root 'logged'
+        $log = Join-Path $root 'job.jsonl'
+        Set-Content -LiteralPath (Join-Path $photos 'broken.jpg') -Value 'not a jpeg'
+        try {
+            Get-ChildItem -LiteralPath $photos -File | Sort-Object Name | ConvertTo-TextSketch -DestinationPath $out -LogPath $log -ErrorAction SilentlyContinue -InformationVariable info | Out-Null
+        }
+        finally {
+            Remove-Item -LiteralPath (Join-Path $photos 'broken.jpg')
+        }
+        $lines = Get-Content -LiteralPath $log | ForEach-Object { $_ | ConvertFrom-Json }
+        $items = $lines | Where-Object { $_.PSObject.Properties.Name -contains 'source' }
+        $items.Count | Should -Be 4
+        $broken = $items | Where-Object source -like '*broken.jpg'
+        $broken.status | Should -Be 'failed'
+        $broken.errorId | Should -Be 'ImageFormatUnknown'
+        $good = $items | Where-Object source -like '*a.bmp'
+        $good.status | Should -Be 'written'
+        $good.sourceSha256 | Should -Be (Get-FileHash -LiteralPath (Join-Path $photos 'a.bmp') -Algorithm SHA256).Hash.ToLowerInvariant()
+        $good.sourceBytes | Should -Be (Get-Item -LiteralPath (Join-Path $photos 'a.bmp')).Length
+        $good.bytes | Should -Be (Get-Item -LiteralPath $good.output).Length
+        $good.durationMs | Should -BeGreaterThan 0
+        $summary = $lines[-1].summary
+        $summary.written | Should -Be 3
+        $summary.failed | Should -Be 1
+        $summary.reductionFactor | Should -BeGreaterThan 1
+        ($info | Where-Object Tags -Contains 'TextSketch.Summary').MessageData | Should -Match '3 compressed, 0 skipped, 1 failed'
+    }
+
+    It 'splits a job into shards that add up to the single-process output, no file twice' {
+        $single = Join-Path $root 'single'
+        Get-ChildItem -LiteralPath $photos -Recurse -File | ConvertTo-TextSketch -DestinationPath $single -BasePath $photos | Out-Null
+        $sharded = Join-Path $root 'sharded'
+        $module = (Resolve-Path $ModuleUnderTest).Path
+        $counts = foreach ($i in 0..2) {
+            $command = "Import-Module '$module'; (Get-ChildItem -LiteralPath '$photos' -Recurse -File | ConvertTo-TextSketch -DestinationPath '$sharded' -BasePath '$photos' -Shard $i/3).Count"
+            [int](Invoke-FreshPwsh $command | Select-Object -Last 1)
+        }
+        ($counts | Measure-Object -Sum).Sum | Should -Be 8
+        $counts | Where-Object { $_ -eq 8 } | Should -BeNullOrEmpty
+        $a = Get-Tree $single
+        $b = Get-Tree $sharded
+        $b.Keys | Should -Be $a.Keys
+        foreach ($key in $a.Keys) { $b[$key] | Should -Be $a[$key] -Because $key }
+    }
+
+    It 'resumes a killed job to exactly the files a clean run gives, with no stray files' {
+        $many = New-Item -ItemType Directory (Join-Path $root 'many')
+        1..24 | ForEach-Object { New-TestImage -LiteralPath (Join-Path $many "p$_.bmp") -Seed $_ -Width 320 -Height 240 | Out-Null }
+        $clean = Join-Path $root 'clean'
+        Get-ChildItem -LiteralPath $many | ConvertTo-TextSketch -DestinationPath $clean | Out-Null
+
+        $killed = Join-Path $root 'killed'
+        $module = (Resolve-Path $ModuleUnderTest).Path
+        $process = [Environment]::ProcessPath
+        $arguments = @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Get-ChildItem -LiteralPath '$many' | ConvertTo-TextSketch -DestinationPath '$killed' -ThrottleLimit 1 | Out-Null")
+        if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments }
+        $job = Start-Process -FilePath $process -ArgumentList $arguments -PassThru
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ([DateTime]::UtcNow -lt $deadline -and @(Get-ChildItem -LiteralPath $killed -Filter *.tsk -ErrorAction SilentlyContinue).Count -lt 3) { Start-Sleep -Milliseconds 20 }
+        Stop-Process -Id $job.Id -Force   # SIGKILL: no cleanup runs
+        $job.WaitForExit()
+        @(Get-ChildItem -LiteralPath $killed -Filter *.tsk).Count | Should -BeLessThan 24
+
+        # A crash mid-write leaves a hidden temporary file; plant one to prove the resume clears it.
+        $next = Get-ChildItem -LiteralPath $many | Where-Object { -not (Test-Path -LiteralPath (Join-Path $killed ($_.BaseName + '.tsk'))) } | Select-Object -First 1
+        Set-Content -LiteralPath (Join-Path $killed (".{0}.tsk.{1}.tmp" -f $next.BaseName, ('0' * 32))) -Value 'half'
+
+        Get-ChildItem -LiteralPath $many | ConvertTo-TextSketch -DestinationPath $killed -SkipExisting | Out-Null
+        $a = Get-Tree $clean
+        $b = Get-Tree $killed
+        $b.Keys | Should -Be $a.Keys
+        foreach ($key in $a.Keys) { $b[$key] | Should -Be $a[$key] -Because $key }
+    }
+}
+
+Describe 'ConvertTo-TextSketch -RemoveSource' {
+    BeforeEach {
+        $root = Get-TempFolder
+        $src = New-Item -ItemType Directory (Join-Path $root 'src')
+        1..3 | ForEach-Object { New-TestImage -LiteralPath (Join-Path $src "i$_.bmp") -Seed $_ | Out-Null }
+        Set-Content -LiteralPath (Join-Path $src 'bad.bmp') -Value 'broken'
+        $out = Join-Path $root 'out'
+    }
+
+    AfterEach {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'removes each source only after its record is written and verified, never a failed one' {
+        $records = Get-ChildItem -LiteralPath $src | ConvertTo-TextSketch -DestinationPath $out -RemoveSource -Confirm:$false -ErrorAction SilentlyContinue
+        $records.Count | Should -Be 3
+        (Get-ChildItem -LiteralPath $src).Name | Should -Be 'bad.bmp'
+        foreach ($r in $records) { { Import-TextSketch -LiteralPath $r.Path -ErrorAction Stop } | Should -Not -Throw }
+    }
+
+    It 'removes nothing under -WhatIf' {
+        Get-ChildItem -LiteralPath $src | ConvertTo-TextSketch -DestinationPath $out -RemoveSource -WhatIf | Out-Null
+        @(Get-ChildItem -LiteralPath $src).Count | Should -Be 4
+    }
+
+    It 'keeps the source when its output exists and -Force is not given' {
+        New-Item -ItemType Directory $out | Out-Null
+        Set-Content -LiteralPath (Join-Path $out 'i1.tsk') -Value 'someone else''s file'
+        Get-ChildItem -LiteralPath $src -Filter 'i1.bmp' | ConvertTo-TextSketch -DestinationPath $out -RemoveSource -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OutputExists*'
+        Test-Path -LiteralPath (Join-Path $src 'i1.bmp') | Should -BeTrue
+    }
+
+    It 'on resume removes a source only when the existing record is this source''s record' {
+        New-Item -ItemType Directory $out | Out-Null
+        # A valid record of a different image under i1's name.
+        ConvertTo-TextSketch -LiteralPath (Join-Path $src 'i2.bmp') -Caption 'other' | ForEach-Object { [IO.File]::WriteAllBytes((Join-Path $out 'i1.tsk'), $_.GetBytes()) }
+        ConvertTo-TextSketch -LiteralPath (Join-Path $src 'i3.bmp') -DestinationPath $out | Out-Null
+        Get-ChildItem -LiteralPath $src -Filter 'i*.bmp' | ConvertTo-TextSketch -DestinationPath $out -SkipExisting -RemoveSource -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'VerificationFailed*'
+        Test-Path -LiteralPath (Join-Path $src 'i1.bmp') | Should -BeTrue
+        Test-Path -LiteralPath (Join-Path $src 'i3.bmp') | Should -BeFalse
+    }
+
+    It 'needs -DestinationPath' {
+        { ConvertTo-TextSketch -LiteralPath (Join-Path $src 'i1.bmp') -RemoveSource -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'RemoveSourceWithoutDestination*'
+    }
+}
