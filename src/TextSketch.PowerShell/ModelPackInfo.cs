@@ -2,8 +2,9 @@ using TextSketch.Core.Models.Install;
 
 namespace TextSketch;
 
-/// <summary>What a model pack is for (the PowerShell-facing copy of the codec's enum).</summary>
-public enum ModelPackKind
+/// <summary>What a model pack is for (the PowerShell-facing copy of the codec's ModelPackKind; a different name so
+/// cmdlet code that uses the codec's enum is not shadowed).</summary>
+public enum ModelKind
 {
     Diffusion,
     Sketch,
@@ -17,7 +18,7 @@ public sealed class ModelPackInfo
     internal ModelPackInfo(PackStatus status)
     {
         Name = status.Name;
-        Kind = (ModelPackKind)(int)status.Kind;
+        Kind = (ModelKind)(int)status.Kind;
         Installed = status.Installed;
         SizeBytes = status.SizeBytes;
         Path = status.Path;
@@ -27,7 +28,7 @@ public sealed class ModelPackInfo
 
     public string Name { get; }
 
-    public ModelPackKind Kind { get; }
+    public ModelKind Kind { get; }
 
     /// <summary>Whether the pack's manifest.json and every listed file are in the model root.</summary>
     public bool Installed { get; }
