@@ -48,11 +48,13 @@ function Invoke-FreshPwsh {
     # Runs a command in a new pwsh process (also when this one runs as the `dotnet pwsh` tool).
     param([Parameter(Mandatory)][string] $Command)
     $process = [Environment]::ProcessPath
+    # -EncodedCommand: the command reaches the child exactly as written, quotes and spaces included.
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Command))
     if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        & $process (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command 2>&1
+        & $process (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
     }
     else {
-        & $process -NoProfile -NonInteractive -Command $Command 2>&1
+        & $process -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
     }
 }
 

@@ -27,14 +27,16 @@ public sealed class MixingSketchCoder : ISketchCoder
     {
         ArgumentNullException.ThrowIfNull(plane);
         var model = new Model();
+        var grid = new Grid(plane.Width, plane.Height);
         byte[] bits = plane.Bits;
         for (int y = 0; y < plane.Height; y++)
         {
             for (int x = 0; x < plane.Width; x++)
             {
                 int bit = bits[y * plane.Width + x];
-                encoder.Encode(bit, model.Predict(plane, x, y));
+                encoder.Encode(bit, model.Predict(grid, x, y));
                 model.Update(bit);
+                grid.Set(x, y, bit);
             }
         }
     }
@@ -43,18 +45,42 @@ public sealed class MixingSketchCoder : ISketchCoder
     {
         var plane = new BitPlane(width, height);
         var model = new Model();
+        var grid = new Grid(width, height);
         byte[] bits = plane.Bits;
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
-                int bit = decoder.Decode(model.Predict(plane, x, y));
+                int bit = decoder.Decode(model.Predict(grid, x, y));
                 bits[y * width + x] = (byte)bit;
                 model.Update(bit);
+                grid.Set(x, y, bit);
             }
         }
 
         return plane;
+    }
+
+    /// <summary>The pixels coded so far, with a background margin (4 columns each side, 2 rows above) so the
+    /// templates read neighbours without bounds checks.</summary>
+    private sealed class Grid
+    {
+        private const int Margin = 4;
+        private readonly int _stride;
+
+        public Grid(int width, int height)
+        {
+            _stride = width + 2 * Margin;
+            Cells = new byte[_stride * (height + 2)];
+        }
+
+        public byte[] Cells { get; }
+
+        public int Index(int x, int y) => (y + 2) * _stride + x + Margin;
+
+        public int Stride => _stride;
+
+        public void Set(int x, int y, int bit) => Cells[Index(x, y)] = (byte)bit;
     }
 
     private sealed class Model
@@ -87,16 +113,18 @@ public sealed class MixingSketchCoder : ISketchCoder
         }
 
         /// <summary>P(pixel = 1) in 1/65536.</summary>
-        public int Predict(BitPlane p, int x, int y)
+        public int Predict(Grid grid, int x, int y)
         {
-            int n1 = p.GetOrZero(x - 1, y), n2 = p.GetOrZero(x - 2, y);
-            int u0 = p.GetOrZero(x, y - 1), ul = p.GetOrZero(x - 1, y - 1), ur = p.GetOrZero(x + 1, y - 1);
-            _smallContext = n1 | n2 << 1 | ul << 2 | u0 << 3 | ur << 4 | p.GetOrZero(x + 2, y - 1) << 5;
+            byte[] c = grid.Cells;
+            int i = grid.Index(x, y);
+            int up = i - grid.Stride;
+            int up2 = up - grid.Stride;
+            _smallContext = c[i - 1] | c[i - 2] << 1 | c[up - 1] << 2 | c[up] << 3 | c[up + 1] << 4 | c[up + 2] << 5;
             _mediumContext = _smallContext
-                | p.GetOrZero(x - 2, y - 1) << 6 | p.GetOrZero(x - 1, y - 2) << 7 | p.GetOrZero(x, y - 2) << 8 | p.GetOrZero(x + 1, y - 2) << 9;
+                | c[up - 2] << 6 | c[up2 - 1] << 7 | c[up2] << 8 | c[up2 + 1] << 9;
             _largeContext = _mediumContext
-                | p.GetOrZero(x - 3, y) << 10 | p.GetOrZero(x - 4, y) << 11 | p.GetOrZero(x - 3, y - 1) << 12
-                | p.GetOrZero(x + 3, y - 1) << 13 | p.GetOrZero(x - 2, y - 2) << 14 | p.GetOrZero(x + 2, y - 2) << 15;
+                | c[i - 3] << 10 | c[i - 4] << 11 | c[up - 3] << 12
+                | c[up + 3] << 13 | c[up2 - 2] << 14 | c[up2 + 2] << 15;
 
             _mixer.AddStretched(256);
             _mixer.Add(_small[_smallContext] >> 4);

@@ -72,6 +72,16 @@ public static class ImageReader
 
         try
         {
+            if (format.Name == "JPEG")
+            {
+                // JPEG has no alpha: decode straight to RGB.
+                using Image<Rgb24> opaque = Image.Load<Rgb24>(configuration, stream);
+                opaque.Mutate(x => x.AutoOrient());
+                var result = new RgbImage(opaque.Width, opaque.Height);
+                opaque.CopyPixelDataTo(result.Pixels);
+                return result;
+            }
+
             using Image<Rgba32> image = Image.Load<Rgba32>(configuration, stream);
             image.Mutate(x => x.AutoOrient());
             return FlattenOnWhite(image);

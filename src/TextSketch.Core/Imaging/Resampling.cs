@@ -17,6 +17,18 @@ public static class Resampling
         int srcW = image.Width;
         int srcH = image.Height;
         byte[] px = image.Pixels;
+        if (width == srcW && height == srcH)
+        {
+            // Nothing to average: the luma of each pixel.
+            var direct = new int[width * height];
+            for (int i = 0, p = 0; i < direct.Length; i++, p += 3)
+            {
+                direct[i] = Luma(px[p], px[p + 1], px[p + 2]);
+            }
+
+            return direct;
+        }
+
         // Column sums per output column, accumulated one source row at a time: O(source) work, O(width) memory.
         var result = new int[width * height];
         var columnSum = new long[width];

@@ -131,6 +131,10 @@ public sealed class OnnxSessionFactory : IDisposable
                 }
                 else
                 {
+                    // ONNX Runtime logs the failed load itself; the caller reports it once, in its own words.
+                    OrtEnv environment = OrtEnv.Instance();
+                    OrtLoggingLevel level = environment.EnvLogLevel;
+                    environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
                     try
                     {
                         using var probe = new SessionOptions();
@@ -140,6 +144,10 @@ public sealed class OnnxSessionFactory : IDisposable
                     {
                         // Typically libcublas / libcudnn / the driver is missing; ORT's message names the library.
                         _cudaFailure = e.Message.Trim();
+                    }
+                    finally
+                    {
+                        environment.EnvLogLevel = level;
                     }
                 }
             }

@@ -102,7 +102,9 @@ public static class EdgeDetector
         return new EdgeMap(plane, strength);
     }
 
-    /// <summary>Repeated 3x3 binomial passes (each about sigma 0.7); values stay scaled by 16 (luma * 16).</summary>
+    /// <summary>Repeated 3x3 binomial smoothing (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
+    /// Two passes are applied at once as the 5-tap binomial [1 4 6 4 1], which is the same filter with half the
+    /// memory traffic.</summary>
     private static int[] Smooth(int[] src, int w, int h, int passes)
     {
         var current = new int[w * h];
@@ -112,7 +114,34 @@ public static class EdgeDetector
         }
 
         var tmp = new int[w * h];
-        for (int pass = 0; pass < passes; pass++)
+        int pass = 0;
+        for (; pass + 1 < passes; pass += 2)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                int row = y * w;
+                for (int x = 0; x < w; x++)
+                {
+                    int l2 = current[row + Math.Max(x - 2, 0)], l1 = current[row + Math.Max(x - 1, 0)];
+                    int r1 = current[row + Math.Min(x + 1, w - 1)], r2 = current[row + Math.Min(x + 2, w - 1)];
+                    tmp[row + x] = l2 + 4 * l1 + 6 * current[row + x] + 4 * r1 + r2;
+                }
+            }
+
+            for (int y = 0; y < h; y++)
+            {
+                int u2 = Math.Max(y - 2, 0) * w, u1 = Math.Max(y - 1, 0) * w;
+                int d1 = Math.Min(y + 1, h - 1) * w, d2 = Math.Min(y + 2, h - 1) * w;
+                int row = y * w;
+                for (int x = 0; x < w; x++)
+                {
+                    long sum = (long)tmp[u2 + x] + 4L * tmp[u1 + x] + 6L * tmp[row + x] + 4L * tmp[d1 + x] + tmp[d2 + x];
+                    current[row + x] = (int)((sum + 128) >> 8);
+                }
+            }
+        }
+
+        for (; pass < passes; pass++)
         {
             for (int y = 0; y < h; y++)
             {

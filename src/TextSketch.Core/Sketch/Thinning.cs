@@ -18,34 +18,22 @@ public static class Thinning
     public static void RemoveElbows(BitPlane plane)
     {
         ArgumentNullException.ThrowIfNull(plane);
-        for (int y = 0; y < plane.Height; y++)
+        var grid = new PaddedGrid(plane);
+        foreach (int i in grid.Ink())
         {
-            for (int x = 0; x < plane.Width; x++)
+            if (grid.IsElbow(i))
             {
-                if (plane[x, y] && IsElbow(plane, x, y))
-                {
-                    plane[x, y] = false;
-                }
+                grid.Cells[i] = 0;
             }
         }
-    }
 
-    private static bool IsElbow(BitPlane p, int x, int y)
-    {
-        int n = p.GetOrZero(x, y - 1), e = p.GetOrZero(x + 1, y), s = p.GetOrZero(x, y + 1), w = p.GetOrZero(x - 1, y);
-        int ne = p.GetOrZero(x + 1, y - 1), se = p.GetOrZero(x + 1, y + 1), sw = p.GetOrZero(x - 1, y + 1), nw = p.GetOrZero(x - 1, y - 1);
-        // Exactly two ink neighbours, perpendicular 4-neighbours (then they are diagonal to each other).
-        if (n + e + s + w + ne + se + sw + nw != 2)
-        {
-            return false;
-        }
-
-        return (n & e) == 1 || (e & s) == 1 || (s & w) == 1 || (w & n) == 1;
+        grid.CopyTo(plane);
     }
 
     private static void ZhangSuen(BitPlane plane)
     {
-        ArgumentNullException.ThrowIfNull(plane);
+        var grid = new PaddedGrid(plane);
+        List<int> candidates = grid.Ink();
         var remove = new List<int>();
         bool changed = true;
         while (changed)
@@ -54,49 +42,111 @@ public static class Thinning
             for (int pass = 0; pass < 2; pass++)
             {
                 remove.Clear();
-                for (int y = 0; y < plane.Height; y++)
+                foreach (int i in candidates)
                 {
-                    for (int x = 0; x < plane.Width; x++)
+                    if (grid.Cells[i] != 0 && grid.ZhangSuenRemovable(i, pass))
                     {
-                        if (plane.Bits[y * plane.Width + x] != 0 && Removable(plane, x, y, pass))
-                        {
-                            remove.Add(y * plane.Width + x);
-                        }
+                        remove.Add(i);
                     }
                 }
 
                 foreach (int i in remove)
                 {
-                    plane.Bits[i] = 0;
+                    grid.Cells[i] = 0;
                 }
 
                 changed |= remove.Count > 0;
             }
+
+            candidates.RemoveAll(i => grid.Cells[i] == 0);
         }
+
+        grid.CopyTo(plane);
     }
 
-    private static bool Removable(BitPlane p, int x, int y, int pass)
+    /// <summary>The bitmap with a one-pixel background border, so neighbours need no bounds checks.</summary>
+    private sealed class PaddedGrid
     {
-        // Neighbours P2..P9 clockwise from north.
-        int p2 = p.GetOrZero(x, y - 1), p3 = p.GetOrZero(x + 1, y - 1), p4 = p.GetOrZero(x + 1, y);
-        int p5 = p.GetOrZero(x + 1, y + 1), p6 = p.GetOrZero(x, y + 1), p7 = p.GetOrZero(x - 1, y + 1);
-        int p8 = p.GetOrZero(x - 1, y), p9 = p.GetOrZero(x - 1, y - 1);
-        int neighbours = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
-        if (neighbours < 2 || neighbours > 6)
+        private readonly int _stride;
+        private readonly int _width;
+        private readonly int _height;
+
+        public PaddedGrid(BitPlane plane)
         {
-            return false;
+            _width = plane.Width;
+            _height = plane.Height;
+            _stride = _width + 2;
+            Cells = new byte[_stride * (_height + 2)];
+            for (int y = 0; y < _height; y++)
+            {
+                Array.Copy(plane.Bits, y * _width, Cells, (y + 1) * _stride + 1, _width);
+            }
         }
 
-        int transitions = (p2 == 0 && p3 == 1 ? 1 : 0) + (p3 == 0 && p4 == 1 ? 1 : 0) + (p4 == 0 && p5 == 1 ? 1 : 0)
-            + (p5 == 0 && p6 == 1 ? 1 : 0) + (p6 == 0 && p7 == 1 ? 1 : 0) + (p7 == 0 && p8 == 1 ? 1 : 0)
-            + (p8 == 0 && p9 == 1 ? 1 : 0) + (p9 == 0 && p2 == 1 ? 1 : 0);
-        if (transitions != 1)
+        public byte[] Cells { get; }
+
+        /// <summary>Ink cells in raster order.</summary>
+        public List<int> Ink()
         {
-            return false;
+            var ink = new List<int>();
+            for (int i = 0; i < Cells.Length; i++)
+            {
+                if (Cells[i] != 0)
+                {
+                    ink.Add(i);
+                }
+            }
+
+            return ink;
         }
 
-        return pass == 0
-            ? p2 * p4 * p6 == 0 && p4 * p6 * p8 == 0
-            : p2 * p4 * p8 == 0 && p2 * p6 * p8 == 0;
+        public void CopyTo(BitPlane plane)
+        {
+            for (int y = 0; y < _height; y++)
+            {
+                Array.Copy(Cells, (y + 1) * _stride + 1, plane.Bits, y * _width, _width);
+            }
+        }
+
+        public bool IsElbow(int i)
+        {
+            byte[] c = Cells;
+            int s = _stride;
+            int n = c[i - s], e = c[i + 1], so = c[i + s], w = c[i - 1];
+            int ne = c[i - s + 1], se = c[i + s + 1], sw = c[i + s - 1], nw = c[i - s - 1];
+            // Exactly two ink neighbours, perpendicular 4-neighbours (then they are diagonal to each other).
+            if (n + e + so + w + ne + se + sw + nw != 2)
+            {
+                return false;
+            }
+
+            return (n & e) == 1 || (e & so) == 1 || (so & w) == 1 || (w & n) == 1;
+        }
+
+        public bool ZhangSuenRemovable(int i, int pass)
+        {
+            byte[] c = Cells;
+            int s = _stride;
+            // Neighbours P2..P9 clockwise from north.
+            int p2 = c[i - s], p3 = c[i - s + 1], p4 = c[i + 1], p5 = c[i + s + 1];
+            int p6 = c[i + s], p7 = c[i + s - 1], p8 = c[i - 1], p9 = c[i - s - 1];
+            int neighbours = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
+            if (neighbours < 2 || neighbours > 6)
+            {
+                return false;
+            }
+
+            int transitions = (p2 == 0 && p3 == 1 ? 1 : 0) + (p3 == 0 && p4 == 1 ? 1 : 0) + (p4 == 0 && p5 == 1 ? 1 : 0)
+                + (p5 == 0 && p6 == 1 ? 1 : 0) + (p6 == 0 && p7 == 1 ? 1 : 0) + (p7 == 0 && p8 == 1 ? 1 : 0)
+                + (p8 == 0 && p9 == 1 ? 1 : 0) + (p9 == 0 && p2 == 1 ? 1 : 0);
+            if (transitions != 1)
+            {
+                return false;
+            }
+
+            return pass == 0
+                ? p2 * p4 * p6 == 0 && p4 * p6 * p8 == 0
+                : p2 * p4 * p8 == 0 && p2 * p6 * p8 == 0;
+        }
     }
 }
