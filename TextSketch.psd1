@@ -15,6 +15,8 @@
         'ConvertTo-TextSketch'
         'Expand-TextSketch'
         'Import-TextSketch'
+        'Get-TextSketchModel'
+        'Install-TextSketchModel'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -17,6 +17,11 @@ public static class CaptionText
         "SAMSUNG", "LG Electronics", "Untitled", "untitled", "Image", "image", "Picture", "DCIM",
     ];
 
+    /// <summary>Cleans a caption a captioner model wrote: the same rules as metadata captions (whitespace, control
+    /// characters, placeholders, the <see cref="MaxMetadataCharacters"/> cap at a word boundary), so a model caption
+    /// never costs more than a metadata one.</summary>
+    public static string? CleanModel(string? text) => CleanMetadata(text);
+
     /// <summary>Cleans a caption found in metadata: whitespace collapsed, control characters dropped, length capped.
     /// Returns null when nothing meaningful is left.</summary>
     public static string? CleanMetadata(string? text)

@@ -20,4 +20,10 @@ public sealed record EncoderOptions
 
     /// <summary>Look for a caption in XMP / IPTC / EXIF when none is given.</summary>
     public bool UseMetadataCaption { get; init; } = true;
+
+    /// <summary>Writes the caption when neither -Caption nor metadata gives one (see <see cref="EncoderModels"/>).</summary>
+    public ICaptioner? Captioner { get; init; }
+
+    /// <summary>A learned sketch model; null uses the built-in <see cref="Sketch.EdgeDetector"/>.</summary>
+    public ISketchDetector? SketchDetector { get; init; }
 }

@@ -37,11 +37,17 @@ public static class TextSketchEncoder
             source = caption is null ? CaptionSource.None : CaptionSource.Metadata;
         }
 
-        return Analyse(image, caption, source, options);
+        if (source == CaptionSource.None && explicitCaption is null && options.Captioner is not null)
+        {
+            caption = options.Captioner.Caption(image, cancellationToken);
+            source = caption is null ? CaptionSource.None : CaptionSource.Model;
+        }
+
+        return Analyse(image, caption, source, options, cancellationToken);
     }
 
     /// <summary>Analysis of pixels already in memory (the caption already decided).</summary>
-    public static ImageAnalysis Analyse(RgbImage image, string? caption, CaptionSource source, EncoderOptions options)
+    public static ImageAnalysis Analyse(RgbImage image, string? caption, CaptionSource source, EncoderOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.Width > TskFile.MaxDimension || image.Height > TskFile.MaxDimension)
@@ -58,7 +64,9 @@ public static class TextSketchEncoder
             color = ColorHint.Extract(image);
             divisor = SketchGeometry.ChooseDivisor(image.Width, image.Height, options.Sketch.TargetPixels);
             (int w, int h) = SketchGeometry.Size(image.Width, image.Height, divisor);
-            sketch = EdgeDetector.DetectSketch(image, w, h, options.Sketch).Sketch;
+            sketch = options.SketchDetector is { } model
+                ? model.Detect(image, w, h, options.Sketch, cancellationToken)
+                : EdgeDetector.DetectSketch(image, w, h, options.Sketch).Sketch;
         }
 
         return new ImageAnalysis(image.Width, image.Height, caption, source, color, sketch, divisor);

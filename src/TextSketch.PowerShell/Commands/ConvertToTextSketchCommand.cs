@@ -23,6 +23,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     private OrderedWorkQueue<EncodeItem, EncodeOutcome>? _queue;
     private ProgressReporter? _progress;
     private EncoderOptions _options = EncoderOptions.Default;
+    private EncoderModels? _models;
     private OutputPlanner? _planner;
     private ShardSpec? _shard;
     private JobLog? _log;
@@ -75,6 +76,26 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     [ValidateRange(1, long.MaxValue)]
     public long MaxPixels { get; set; } = ImageReadOptions.DefaultMaxPixels;
 
+    /// <summary>A captioner pack (florence2-base) or a CLIP pack (clip-vit-b32, prompt inversion) for images without -Caption or metadata.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Captioner { get; set; }
+
+    /// <summary>A learned sketch pack (hed); without it, the built-in detector.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SketchModel { get; set; }
+
+    /// <summary>Where packs are installed (else $env:TEXTSKETCH_MODELS, else the user's data folder).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelRoot { get; set; }
+
+    /// <summary>Prompt length in CLIP tokens for -Captioner clip-vit-b32.</summary>
+    [Parameter]
+    [ValidateRange(1, 75)]
+    public int? PromptTokens { get; set; }
+
     /// <summary>Appends one JSON line per item, and a summary line at the end, to this file.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -120,6 +141,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
             Image = new ImageReadOptions { MaxPixels = MaxPixels },
             MaxBytes = MyInvocation.BoundParameters.ContainsKey(nameof(MaxBytes)) ? MaxBytes : null,
         };
+        OpenModels();
 
         if (Shard is not null)
         {
@@ -215,9 +237,36 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
+        _models?.Dispose();
         _queue?.Dispose();
         _log?.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>Opens -Captioner / -SketchModel packs once for the whole job (the logic is in Core's EncoderModels).</summary>
+    private void OpenModels()
+    {
+        try
+        {
+            _models = EncoderModels.Open(new EncoderModelRequest
+            {
+                Captioner = Captioner,
+                SketchModel = SketchModel,
+                ModelRoot = ModelRoot is null ? null : ModelPacks.ResolvePath(this, ModelRoot),
+                PromptTokens = PromptTokens,
+            });
+        }
+        catch (Exception e) when (e is Core.TextSketchException or PSArgumentException)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, Captioner ?? SketchModel));
+        }
+
+        if (_models!.FallbackReason is { } reason)
+        {
+            WriteVerbose($"Model packs run on the CPU: {reason}");
+        }
+
+        _options = _models.Apply(_options);
     }
 
     /// <summary>Decides, on the pipeline thread, what happens to one source (ShouldProcess must run here).</summary>

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using TextSketch.Core;
+using TextSketch.Core.Models.Install;
+using TextSketch.Infrastructure;
+
+namespace TextSketch.Commands;
+
+/// <summary>Lists the model packs the module knows and the ones installed in the model root (Get-TextSketchModel).</summary>
+[Cmdlet(VerbsCommon.Get, "TextSketchModel")]
+[OutputType(typeof(ModelPackInfo))]
+public sealed class GetTextSketchModelCommand : PSCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelRoot { get; set; }
+
+    /// <summary>Only packs that are installed.</summary>
+    [Parameter]
+    public SwitchParameter Installed { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        IReadOnlyList<PackStatus> packs;
+        try
+        {
+            string root = ModelPacks.ResolveRoot(this, ModelRoot);
+            packs = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, root);
+        }
+        catch (TextSketchException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, ModelRoot));
+            return;
+        }
+
+        foreach (string pattern in Name ?? ["*"])
+        {
+            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+            bool any = false;
+            foreach (PackStatus pack in packs.Where(p => wildcard.IsMatch(p.Name) && (!Installed || p.Installed)))
+            {
+                any = true;
+                WriteObject(new ModelPackInfo(pack));
+            }
+
+            if (!any && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"No model pack named '{pattern}'{(Installed ? " is installed" : " is known")}. Known packs: {string.Join(", ", packs.Select(p => p.Name))}."),
+                    "ModelPackUnknown", ErrorCategory.ObjectNotFound, pattern));
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Management.Automation;
+using TextSketch.Core;
+using TextSketch.Core.Models;
+using TextSketch.Core.Models.Install;
+using TextSketch.Infrastructure;
+
+namespace TextSketch.Commands;
+
+/// <summary>Downloads and verifies model packs into the model root (Install-TextSketchModel).</summary>
+[Cmdlet(VerbsLifecycle.Install, "TextSketchModel", DefaultParameterSetName = NameSet, SupportsShouldProcess = true)]
+[OutputType(typeof(ModelPackInfo))]
+public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
+{
+    private const string NameSet = "Name";
+    private const string ManifestSet = "Manifest";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private string _root = string.Empty;
+    private IReadOnlyDictionary<string, ModelManifest> _shipped = new Dictionary<string, ModelManifest>();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>A pack manifest of your own: a file path or an http(s)/file URI.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ManifestSet)]
+    [ValidateNotNullOrEmpty]
+    public string Manifest { get; set; } = string.Empty;
+
+    /// <summary>Fetch the files from this base URI instead, at the same relative paths.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Mirror { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelRoot { get; set; }
+
+    /// <summary>Reinstall packs that are already installed.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Longest wait, in seconds, for a connection or for more bytes of a download.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 100;
+
+    protected override void BeginProcessing()
+    {
+        if (Mirror is not null && (!Mirror.IsAbsoluteUri || Mirror.Scheme is not ("http" or "https" or "file")))
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-Mirror must be an absolute http, https or file URI; '{Mirror}' is not."),
+                "MirrorInvalid", ErrorCategory.InvalidArgument, Mirror));
+        }
+
+        try
+        {
+            _root = ModelPacks.ResolveRoot(this, ModelRoot);
+            _shipped = ModelCatalog.Shipped(ModelPacks.ShippedManifestDirectory);
+        }
+        catch (Exception e) when (e is TextSketchException or PSArgumentException)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, ModelRoot));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ManifestSet)
+        {
+            ModelManifest manifest;
+            Uri location;
+            try
+            {
+                string source = Uri.TryCreate(Manifest, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" or "file"
+                    ? Manifest
+                    : ModelPacks.ResolvePath(this, Manifest);
+                (manifest, location) = ModelCatalog.LoadManifest(source, TimeSpan.FromSeconds(TimeoutSec), _stopping.Token);
+            }
+            catch (Exception e) when (e is TextSketchException or PSArgumentException or IOException or UnauthorizedAccessException)
+            {
+                WriteError(ErrorRecords.For(e, Manifest));
+                return;
+            }
+
+            Install(manifest, location);
+            return;
+        }
+
+        foreach (string name in Name)
+        {
+            if (!_shipped.TryGetValue(name, out ModelManifest? manifest))
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"The module has no manifest for a pack named '{name}'. Known packs: {string.Join(", ", _shipped.Keys)}. For a pack of your own, use -Manifest."),
+                    "ModelPackUnknown", ErrorCategory.ObjectNotFound, name));
+                continue;
+            }
+
+            Install(manifest, null);
+        }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
+
+    private void Install(ModelManifest manifest, Uri? location)
+    {
+        string target = Path.Combine(_root, manifest.Name);
+        string size = manifest.Files.All(f => f.Size is not null) ? $", {Bytes(manifest.TotalSize)}" : string.Empty;
+        string action = Mirror is null
+            ? $"Install model pack '{manifest.Name}' ({manifest.Files.Count} files{size})"
+            : $"Install model pack '{manifest.Name}' ({manifest.Files.Count} files{size}) from the mirror {Mirror}";
+        if (!ShouldProcess(target, action))
+        {
+            return;
+        }
+
+        var observer = new ProgressObserver(this, manifest.Name);
+        try
+        {
+            InstallResult result = PackInstaller.Install(new InstallRequest
+            {
+                Manifest = manifest,
+                Root = _root,
+                ManifestLocation = location,
+                Mirror = Mirror,
+                Force = Force,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            }, observer, _stopping.Token);
+            if (result.AlreadyInstalled)
+            {
+                WriteVerbose($"The pack '{manifest.Name}' is already installed in '{result.Pack.Directory}'; use -Force to reinstall it.");
+            }
+            else
+            {
+                WriteVerbose($"Installed '{manifest.Name}' in '{result.Pack.Directory}' ({Bytes(result.BytesDownloaded)} downloaded).");
+            }
+
+            PackStatus status = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, _root).FirstOrDefault(p => p.Name == manifest.Name)
+                ?? new PackStatus(manifest.Name, result.Pack.Manifest.Kind, true, result.Pack.Manifest.TotalSize, result.Pack.Directory, manifest.Description, result.Pack.Manifest);
+            WriteObject(new ModelPackInfo(status));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is TextSketchException or IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecords.For(e, manifest.Name));
+        }
+        finally
+        {
+            observer.Complete();
+        }
+    }
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
+        _ => $"{bytes} bytes",
+    };
+
+    /// <summary>Write-Progress with bytes and time left; notices become warnings. Called on the pipeline thread.</summary>
+    private sealed class ProgressObserver : IInstallObserver
+    {
+        private static int _nextId = 0x5EED;
+        private readonly Cmdlet _cmdlet;
+        private readonly string _activity;
+        private readonly int _id = Interlocked.Increment(ref _nextId);
+        private bool _shown;
+
+        public ProgressObserver(Cmdlet cmdlet, string pack)
+        {
+            _cmdlet = cmdlet;
+            _activity = $"Installing model pack '{pack}'";
+        }
+
+        public void Progress(InstallProgress progress)
+        {
+            string total = progress.PackBytesTotal is long all ? $" of {Bytes(all)}" : string.Empty;
+            string fileTotal = progress.FileBytesTotal is long size ? $" of {Bytes(size)}" : string.Empty;
+            var record = new ProgressRecord(_id, _activity, $"{Bytes(progress.PackBytesDone)}{total} at {Bytes((long)progress.BytesPerSecond)}/s")
+            {
+                CurrentOperation = $"{progress.File} ({progress.FileNumber} of {progress.FileCount}): {Bytes(progress.FileBytesDone)}{fileTotal}",
+            };
+            if (progress.PackBytesTotal is long known && known > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, progress.PackBytesDone * 100 / known);
+            }
+            else if (progress.FileBytesTotal is long current && current > 0)
+            {
+                // Sizes the manifest does not know: the percentage of the current file (the server's Content-Length).
+                record.PercentComplete = (int)Math.Min(100, progress.FileBytesDone * 100 / current);
+            }
+
+            if (progress.SecondsRemaining is int seconds)
+            {
+                record.SecondsRemaining = seconds;
+            }
+
+            _cmdlet.WriteProgress(record);
+            _shown = true;
+        }
+
+        public void Notice(string message) => _cmdlet.WriteWarning(message);
+
+        public void Complete()
+        {
+            if (_shown)
+            {
+                _cmdlet.WriteProgress(new ProgressRecord(_id, _activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using TextSketch.Core.Models.Install;
+
+namespace TextSketch;
+
+/// <summary>What a model pack is for (the PowerShell-facing copy of the codec's ModelPackKind; a different name so
+/// cmdlet code that uses the codec's enum is not shadowed).</summary>
+public enum ModelKind
+{
+    Diffusion,
+    Sketch,
+    Captioner,
+    Clip,
+}
+
+/// <summary>A model pack as Get-TextSketchModel and Install-TextSketchModel report it.</summary>
+public sealed class ModelPackInfo
+{
+    internal ModelPackInfo(PackStatus status)
+    {
+        Name = status.Name;
+        Kind = (ModelKind)(int)status.Kind;
+        Installed = status.Installed;
+        SizeBytes = status.SizeBytes;
+        Path = status.Path;
+        Description = status.Description;
+        Files = status.Manifest.Files.Select(f => f.Path).ToArray();
+    }
+
+    public string Name { get; }
+
+    public ModelKind Kind { get; }
+
+    /// <summary>Whether the pack's manifest.json and every listed file are in the model root.</summary>
+    public bool Installed { get; }
+
+    /// <summary>Bytes on disk when installed, else the download size when the manifest knows it.</summary>
+    public long? SizeBytes { get; }
+
+    /// <summary>The pack folder (&lt;model root&gt;/&lt;name&gt;), whether or not it exists yet.</summary>
+    public string Path { get; }
+
+    public string? Description { get; }
+
+    /// <summary>The pack's files, relative to <see cref="Path"/>.</summary>
+    public string[] Files { get; }
+
+    public override string ToString() => Name;
+}

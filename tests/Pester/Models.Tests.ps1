@@ -1,0 +1,213 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    # Tiny packs (real layouts and signatures, random weights), generated for this run.
+    $script:repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    $script:tiny = Get-TempFolder
+    $generator = Join-Path $repo 'tools/TextSketch.TinyModels/TextSketch.TinyModels.csproj'
+    dotnet run --project $generator -c Release -- (Join-Path $repo 'models') $tiny | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'The tiny model packs could not be generated.' }
+
+    $script:photos = Get-TempFolder
+    New-TestImage -LiteralPath (Join-Path $photos 'one.bmp') -Seed 1 | Out-Null
+    New-TestImage -LiteralPath (Join-Path $photos 'two.bmp') -Seed 2 | Out-Null
+    New-TestImage -LiteralPath (Join-Path $photos 'three.bmp') -Seed 3 | Out-Null
+
+    function Start-FileServer {
+        # Serves a folder over HTTP on 127.0.0.1 (HttpListener in its own runspace) until Stop-FileServer.
+        param([Parameter(Mandatory)][string] $Root)
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $listener = [System.Net.HttpListener]::new()
+        $listener.Prefixes.Add("http://127.0.0.1:$port/")
+        $listener.Start()
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript({
+                param($listener, $root)
+                while ($listener.IsListening) {
+                    try { $context = $listener.GetContext() } catch { break }
+                    $file = Join-Path $root ([Uri]::UnescapeDataString($context.Request.Url.AbsolutePath.TrimStart('/')))
+                    if (Test-Path -LiteralPath $file -PathType Leaf) {
+                        $bytes = [IO.File]::ReadAllBytes($file)
+                        $context.Response.ContentLength64 = $bytes.Length
+                        $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                    }
+                    else { $context.Response.StatusCode = 404 }
+                    $context.Response.Close()
+                }
+            }).AddArgument($listener).AddArgument($Root)
+        $null = $shell.BeginInvoke()
+        [pscustomobject]@{ Uri = "http://127.0.0.1:$port/"; Listener = $listener; Shell = $shell }
+    }
+
+    function Stop-FileServer {
+        param($Server)
+        $Server.Listener.Stop()
+        $Server.Listener.Close()
+        $Server.Shell.Dispose()
+    }
+}
+
+AfterAll {
+    Remove-Item $tiny, $photos -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-TextSketchModel' {
+    It 'lists the shipped packs, installed or not' {
+        $empty = Get-TempFolder
+        $packs = Get-TextSketchModel -ModelRoot $empty
+        $packs.Name | Should -Contain 'hed'
+        $packs.Name | Should -Contain 'florence2-base'
+        $packs.Name | Should -Contain 'clip-vit-b32'
+        ($packs | Where-Object Name -eq 'hed').Installed | Should -BeFalse
+        ($packs | Where-Object Name -eq 'hed').Kind | Should -Be 'Sketch'
+        ($packs | Where-Object Name -eq 'hed').Path | Should -Be (Join-Path $empty 'hed')
+        Remove-Item $empty -Recurse -Force
+    }
+
+    It 'sees packs in $env:TEXTSKETCH_MODELS and reports their size' {
+        $env:TEXTSKETCH_MODELS = $tiny
+        try {
+            $hed = Get-TextSketchModel -Name hed
+            $hed.Installed | Should -BeTrue
+            $hed.SizeBytes | Should -Be (Get-Item (Join-Path $tiny 'hed/hed.onnx')).Length
+            @(Get-TextSketchModel -Installed -Name '*').Count | Should -BeGreaterOrEqual 3
+        }
+        finally { Remove-Item Env:TEXTSKETCH_MODELS }
+    }
+
+    It 'reports an unknown name' {
+        Get-TextSketchModel -Name nosuchpack -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
+    }
+}
+
+Describe 'Install-TextSketchModel' {
+    BeforeEach {
+        $script:root = Get-TempFolder
+    }
+
+    AfterEach {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'installs a shipped pack from a loopback mirror, pinning the hashes the manifest lacks' {
+        # The mirror holds the files at the same relative paths as the pack's source (hed.json: annotators/hed.onnx).
+        $mirror = Join-Path $root 'mirror'
+        New-Item -ItemType Directory (Join-Path $mirror 'hed/annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'hed/annotators/hed.onnx')
+        $server = Start-FileServer -Root $mirror
+        try {
+            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -ModelRoot (Join-Path $root 'models') -WarningVariable notices -WarningAction SilentlyContinue
+        }
+        finally { Stop-FileServer $server }
+        $pack.Installed | Should -BeTrue
+        $pack.Name | Should -Be 'hed'
+        (Get-FileHash (Join-Path $root 'models/hed/hed.onnx')).Hash | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
+        ($notices -join "`n") | Should -Match 'pinned [0-9a-f]{64}'
+        $installed = Get-Content (Join-Path $root 'models/hed/manifest.json') -Raw | ConvertFrom-Json
+        $installed.files[0].sha256 | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash.ToLowerInvariant()
+    }
+
+    It 'reports a 404 and installs nothing' {
+        $server = Start-FileServer -Root $tiny
+        try {
+            Install-TextSketchModel -Name hed -Mirror "$($server.Uri)missing/" -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally { Stop-FileServer $server }
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelDownloadNotFound*'
+        $problems[0].TargetObject | Should -Be 'hed'
+        Test-Path (Join-Path $root 'hed') | Should -BeFalse
+    }
+
+    It 'installs a pack of your own from its manifest, and leaves it alone unless forced' {
+        $mine = Join-Path $root 'source'
+        New-Item -ItemType Directory $mine | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mine 'edges.onnx')
+        Set-Content (Join-Path $mine 'manifest.json') '{ "name": "my-hed", "kind": "Sketch", "files": [ { "path": "edges.onnx", "role": "hed" } ] }'
+        $models = Join-Path $root 'models'
+
+        Install-TextSketchModel -Manifest (Join-Path $mine 'manifest.json') -ModelRoot $models -WhatIf | Should -BeNullOrEmpty
+        Test-Path (Join-Path $models 'my-hed') | Should -BeFalse
+
+        $pack = Install-TextSketchModel -Manifest (Join-Path $mine 'manifest.json') -ModelRoot $models -WarningAction SilentlyContinue
+        $pack.Installed | Should -BeTrue
+        (Get-TextSketchModel -ModelRoot $models -Name my-hed).Installed | Should -BeTrue
+
+        $stamp = (Get-Item (Join-Path $models 'my-hed/edges.onnx')).LastWriteTimeUtc
+        Start-Sleep -Milliseconds 50
+        Install-TextSketchModel -Manifest (Join-Path $mine 'manifest.json') -ModelRoot $models | Out-Null
+        (Get-Item (Join-Path $models 'my-hed/edges.onnx')).LastWriteTimeUtc | Should -Be $stamp
+        Install-TextSketchModel -Manifest (Join-Path $mine 'manifest.json') -ModelRoot $models -Force -WarningAction SilentlyContinue | Out-Null
+        (Get-Item (Join-Path $models 'my-hed/edges.onnx')).LastWriteTimeUtc | Should -BeGreaterThan $stamp
+
+        # The user's own sketch pack works with ConvertTo-TextSketch.
+        $record = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel my-hed -ModelRoot $models -Caption ''
+        $record.SketchBits | Should -BeGreaterThan 0
+    }
+
+    It 'refuses a manifest whose files escape the pack folder' {
+        $evil = Join-Path $root 'evil.json'
+        Set-Content $evil '{ "name": "evil", "kind": "Sketch", "files": [ { "path": "../outside.onnx" } ] }'
+        Install-TextSketchModel -Manifest $evil -ModelRoot (Join-Path $root 'models') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPathEscapes*'
+        Test-Path (Join-Path $root 'outside.onnx') | Should -BeFalse
+    }
+
+    It 'names the known packs for an unknown name' {
+        Install-TextSketchModel -Name nosuchpack -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
+        $problems[0].Exception.Message | Should -Match 'florence2-base'
+    }
+}
+
+Describe 'ConvertTo-TextSketch with model packs' {
+    BeforeAll { $env:TEXTSKETCH_MODELS = $tiny }
+    AfterAll { Remove-Item Env:TEXTSKETCH_MODELS -ErrorAction SilentlyContinue }
+
+    It 'captions with florence2-base and sketches with hed, deterministically' {
+        $first = Get-ChildItem $photos | ConvertTo-TextSketch -Captioner florence2-base -SketchModel hed -ThrottleLimit 2
+        $second = Get-ChildItem $photos | ConvertTo-TextSketch -Captioner florence2-base -SketchModel hed -ThrottleLimit 1
+        $first.Count | Should -Be 3
+        $first | ForEach-Object { $_.CaptionSource | Should -Be 'Model'; $_.Caption | Should -Not -BeNullOrEmpty }
+        for ($i = 0; $i -lt 3; $i++) {
+            $first[$i].Caption | Should -Be $second[$i].Caption
+            [Convert]::ToBase64String($first[$i].SketchBytes) | Should -Be ([Convert]::ToBase64String($second[$i].SketchBytes))
+            $first[$i].TotalBytes | Should -Be $second[$i].TotalBytes
+        }
+    }
+
+    It 'keeps an explicit caption over the captioner' {
+        $r = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -Captioner florence2-base -Caption 'mine'
+        $r.CaptionSource | Should -Be 'Explicit'
+        $r.Caption | Should -Be 'mine'
+    }
+
+    It 'inverts a CLIP prompt of -PromptTokens words' {
+        $r = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'two.bmp') -Captioner clip-vit-b32 -PromptTokens 3 -Mode Text
+        $r.CaptionSource | Should -Be 'Model'
+        @($r.Caption -split ' ').Count | Should -BeLessOrEqual 3
+    }
+
+    It 'names the install command when a pack is missing' {
+        $empty = Get-TempFolder
+        { ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel hed -ModelRoot $empty -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelPackNotInstalled*' -ExpectedMessage '*Install-TextSketchModel -Name hed*'
+        Remove-Item $empty -Recurse -Force
+    }
+
+    It 'lists expected and found inputs for a pack with the wrong signature' {
+        $wrong = Get-TempFolder
+        New-Item -ItemType Directory (Join-Path $wrong 'hed') | Out-Null
+        Copy-Item (Join-Path $tiny 'clip-vit-b32/onnx/text_model.onnx') (Join-Path $wrong 'hed/hed.onnx')
+        Set-Content (Join-Path $wrong 'hed/manifest.json') '{ "name": "hed", "kind": "Sketch", "files": [ { "path": "hed.onnx", "role": "hed" } ] }'
+        { ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel hed -ModelRoot $wrong -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelSignatureMismatch*' -ExpectedMessage '*missing input input: float*Found inputs input_ids*'
+        Remove-Item $wrong -Recurse -Force
+    }
+
+    It 'refuses -PromptTokens without a CLIP captioner' {
+        { ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -PromptTokens 8 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PromptTokensWithoutCaptioner*'
+    }
+}
