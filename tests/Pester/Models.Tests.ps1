@@ -206,6 +206,15 @@ Describe 'ConvertTo-TextSketch with model packs' {
         Remove-Item $wrong -Recurse -Force
     }
 
+    It 'keeps the best of -Candidates seeds: the record''s seed is its content seed plus the chosen index' {
+        $plain = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'three.bmp') -Caption 'a photo of a cat'
+        $chosen = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'three.bmp') -Caption 'a photo of a cat' -Candidates 2
+        ($chosen.Seed - $plain.Seed) | Should -BeIn @(0, 1)
+        $chosen.TotalBytes | Should -BeGreaterOrEqual $plain.TotalBytes
+        $chosen.Caption | Should -Be $plain.Caption
+        (Import-TextSketch -LiteralPath ($chosen | ForEach-Object { $f = Join-Path $photos 'three-chosen.tsk'; [IO.File]::WriteAllBytes($f, $_.GetBytes()); $f })).Seed | Should -Be $chosen.Seed
+    }
+
     It 'refuses -PromptTokens without a CLIP captioner' {
         { ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -PromptTokens 8 -ErrorAction Stop } |
             Should -Throw -ErrorId 'PromptTokensWithoutCaptioner*'

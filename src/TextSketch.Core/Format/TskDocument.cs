@@ -7,6 +7,13 @@ namespace TextSketch.Core.Format;
 /// <summary>The coded sketch layer: its bitmap, the divisor that fixes its size, and the coder that codes it.</summary>
 public sealed record SketchLayer(BitPlane Bitmap, int Divisor, int CoderId);
 
+/// <summary>Which of 2^<see cref="Bits"/> decoder seeds the encoder found best (candidate selection): the record's seed is
+/// its content seed plus <see cref="Index"/>.</summary>
+public sealed record CandidateChoice(int Bits, int Index)
+{
+    public const int MaxBits = 6;
+}
+
 /// <summary>Everything a .tsk record holds, decoded.</summary>
 public sealed record TskDocument
 {
@@ -28,4 +35,7 @@ public sealed record TskDocument
 
     /// <summary>A decoder seed chosen by the encoder; null means "derive it from the record's checksum".</summary>
     public int? ExplicitSeed { get; init; }
+
+    /// <summary>The seed candidate the encoder picked (-Candidates); null when it did not choose.</summary>
+    public CandidateChoice? Candidate { get; init; }
 }

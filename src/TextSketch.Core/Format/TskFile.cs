@@ -77,6 +77,12 @@ public static class TskFile
             sketchBytes = CodeAlone(coder, sketch.Bitmap);
         }
 
+        EncodeUsual(stream, (uint)(document.Candidate?.Bits ?? 0), 0);
+        if (document.Candidate is { } candidate)
+        {
+            stream.EncodeDirect((uint)candidate.Index, candidate.Bits);
+        }
+
         byte[] streamBytes = stream.Finish();
         int shift = DimensionShift(document.Width, document.Height);
         var output = new List<byte>(16 + streamBytes.Length)
@@ -237,6 +243,13 @@ public static class TskFile
             sketchBytes = CodeAlone(coder, bitmap);
         }
 
+        CandidateChoice? candidate = null;
+        int candidateBits = (int)DecodeUsual(stream, 0, CandidateChoice.MaxBits);
+        if (candidateBits > 0)
+        {
+            candidate = new CandidateChoice(candidateBits, (int)stream.DecodeDirect(candidateBits));
+        }
+
         var document = new TskDocument
         {
             Width = width,
@@ -247,6 +260,7 @@ public static class TskFile
             Color = color,
             Sketch = sketch,
             ExplicitSeed = seed,
+            Candidate = candidate,
         };
         return new TskRecord(document, data, sketchBytes, Rate(data.Length, captionBits, colorBits, sketchBits), Seed(document, crc));
     }
@@ -282,6 +296,11 @@ public static class TskFile
         if ((d.Mode == TextSketchMode.TextSketch) != (d.Sketch is not null))
         {
             throw new ArgumentException("A TextSketch-mode record has a sketch; a Text-mode record has none.");
+        }
+
+        if (d.Candidate is { } choice && (choice.Bits < 1 || choice.Bits > CandidateChoice.MaxBits || choice.Index < 0 || choice.Index >= 1 << choice.Bits))
+        {
+            throw new ArgumentException($"A candidate index of {choice.Index} does not fit {choice.Bits} bits (1 to {CandidateChoice.MaxBits}).");
         }
 
         if (d.ExplicitSeed is < 0)
@@ -321,7 +340,28 @@ public static class TskFile
         return new RateBreakdown(totalBytes, totalBytes * 8 - caption - color - sketch, caption, sketch, color);
     }
 
-    private static int Seed(TskDocument document, uint crc) => document.ExplicitSeed ?? (int)(crc & 0x7FFFFFFF);
+    /// <summary>The decoder seed: the explicit one; else the content seed (the checksum of the record as it would be
+    /// without a candidate choice) plus the chosen candidate's index.</summary>
+    private static int Seed(TskDocument document, uint crc)
+    {
+        if (document.ExplicitSeed is int explicitSeed)
+        {
+            return explicitSeed;
+        }
+
+        if (document.Candidate is not { } candidate)
+        {
+            return (int)(crc & 0x7FFFFFFF);
+        }
+
+        return CandidateSeed(ContentSeed(document), candidate.Index);
+    }
+
+    /// <summary>The seed of candidate <paramref name="index"/> of a record whose content seed is <paramref name="contentSeed"/>.</summary>
+    public static int CandidateSeed(int contentSeed, int index) => (int)(((uint)contentSeed + (uint)index) & 0x7FFFFFFF);
+
+    /// <summary>The seed a record of this content has without any candidate choice.</summary>
+    public static int ContentSeed(TskDocument document) => Write(document with { Candidate = null, ExplicitSeed = null }).Seed;
 
     /// <summary>Largest power of two (up to 2^7) dividing both sides: 768x512 costs one byte per side.</summary>
     private static int DimensionShift(int width, int height)

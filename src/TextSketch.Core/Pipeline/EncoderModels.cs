@@ -1,5 +1,6 @@
 using TextSketch.Core.Caption;
 using TextSketch.Core.Clip;
+using TextSketch.Core.Diffusion;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Sketch;
@@ -22,7 +23,13 @@ public sealed record EncoderModelRequest
 
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 
-    public bool IsEmpty => Captioner is null && SketchModel is null;
+    /// <summary>Candidate selection: decode this many seeds and keep the best (needs a diffusion pack and clip-vit-b32).</summary>
+    public int? Candidates { get; init; }
+
+    /// <summary>The diffusion pack candidates are decoded with; null: the one Expand-TextSketch's Auto would use.</summary>
+    public string? DiffusionPack { get; init; }
+
+    public bool IsEmpty => Captioner is null && SketchModel is null && Candidates is null;
 }
 
 /// <summary>
@@ -34,16 +41,22 @@ public sealed class EncoderModels : IDisposable
 {
     private readonly OnnxSessionFactory? _sessions;
     private readonly IDisposable? _clip;
+    private readonly IDisposable? _diffusion;
 
-    private EncoderModels(OnnxSessionFactory? sessions, ICaptioner? captioner, ISketchDetector? sketchDetector, IDisposable? clip)
+    private EncoderModels(OnnxSessionFactory? sessions, ICaptioner? captioner, ISketchDetector? sketchDetector, IDisposable? clip,
+        ICandidateSelector? candidateSelector = null, IDisposable? diffusion = null)
     {
         _sessions = sessions;
         Captioner = captioner;
         SketchDetector = sketchDetector;
         _clip = clip;
+        CandidateSelector = candidateSelector;
+        _diffusion = diffusion;
     }
 
     public static EncoderModels None { get; } = new(null, null, null, null);
+
+    public ICandidateSelector? CandidateSelector { get; }
 
     public ICaptioner? Captioner { get; }
 
@@ -72,6 +85,7 @@ public sealed class EncoderModels : IDisposable
         InstalledPack? captionPack = request.Captioner is null ? null : InstalledPack.Require(root, request.Captioner);
         var sessions = new OnnxSessionFactory(request.Device, intraOpThreads: 1);
         ClipEncoder? clip = null;
+        DiffusionPipeline? pipeline = null;
         try
         {
             ISketchDetector? detector = sketchPack?.Manifest.Kind switch
@@ -104,10 +118,28 @@ public sealed class EncoderModels : IDisposable
                 }
             }
 
-            return new EncoderModels(sessions, captioner, detector, clip);
+            if (request.Candidates is not int count)
+            {
+                return new EncoderModels(sessions, captioner, detector, clip);
+            }
+
+            // Candidate selection decodes with the pack a default Expand-TextSketch would use, and compares with CLIP.
+            InstalledPack diffusionPack = request.DiffusionPack is not null
+                ? DiffusionPacks.Require(root, request.DiffusionPack)
+                : DiffusionPacks.FindDefault(root) ?? throw ModelPackException.NotInstalled(DiffusionPacks.Preferred[0], root);
+            InstalledPack clipPack = InstalledPack.Require(root, ClipEncoder.PackName);
+            if (clipPack.Manifest.Kind != ModelPackKind.Clip)
+            {
+                throw WrongKind(clipPack.Name, clipPack.Manifest.Kind, "-Candidates", "Clip");
+            }
+
+            clip ??= new ClipEncoder(clipPack, sessions);
+            pipeline = DiffusionPipeline.Open(diffusionPack, request.Device);
+            return new EncoderModels(sessions, captioner, detector, clip, new CandidateSelector(pipeline, clip, count), pipeline);
         }
         catch
         {
+            pipeline?.Dispose();
             clip?.Dispose();
             sessions.Dispose();
             throw;
@@ -118,11 +150,12 @@ public sealed class EncoderModels : IDisposable
     public EncoderOptions Apply(EncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options with { Captioner = Captioner, SketchDetector = SketchDetector };
+        return options with { Captioner = Captioner, SketchDetector = SketchDetector, CandidateSelector = CandidateSelector };
     }
 
     public void Dispose()
     {
+        _diffusion?.Dispose();
         _clip?.Dispose();
         _sessions?.Dispose();
     }

@@ -26,4 +26,7 @@ public sealed record EncoderOptions
 
     /// <summary>A learned sketch model; null uses the built-in <see cref="Sketch.EdgeDetector"/>.</summary>
     public ISketchDetector? SketchDetector { get; init; }
+
+    /// <summary>Chooses the decoder seed whose reconstruction is closest to the original (-Candidates); null: no choice.</summary>
+    public ICandidateSelector? CandidateSelector { get; init; }
 }

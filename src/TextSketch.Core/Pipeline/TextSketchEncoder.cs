@@ -15,12 +15,22 @@ public static class TextSketchEncoder
     public static TskRecord Encode(string sourcePath, string? explicitCaption, EncoderOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= EncoderOptions.Default;
-        ImageAnalysis analysis = Analyse(sourcePath, explicitCaption, options, cancellationToken);
+        (ImageAnalysis analysis, RgbImage image) = Read(sourcePath, explicitCaption, options, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        return RateControl.Code(analysis, options.Mode, options.MaxBytes, options.Sketch.MinComponentPixels);
+        if (options.CandidateSelector is not { } selector)
+        {
+            return RateControl.Code(analysis, options.Mode, options.MaxBytes, options.Sketch.MinComponentPixels);
+        }
+
+        // The choice adds a few bits: keep them free of a hard budget.
+        TskRecord record = RateControl.Code(analysis, options.Mode, options.MaxBytes - selector.ReservedBytes, options.Sketch.MinComponentPixels);
+        return selector.Choose(record, image, cancellationToken);
     }
 
-    public static ImageAnalysis Analyse(string sourcePath, string? explicitCaption, EncoderOptions options, CancellationToken cancellationToken = default)
+    public static ImageAnalysis Analyse(string sourcePath, string? explicitCaption, EncoderOptions options, CancellationToken cancellationToken = default) =>
+        Read(sourcePath, explicitCaption, options, cancellationToken).Analysis;
+
+    private static (ImageAnalysis Analysis, RgbImage Image) Read(string sourcePath, string? explicitCaption, EncoderOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +53,7 @@ public static class TextSketchEncoder
             source = caption is null ? CaptionSource.None : CaptionSource.Model;
         }
 
-        return Analyse(image, caption, source, options, cancellationToken);
+        return (Analyse(image, caption, source, options, cancellationToken), image);
     }
 
     /// <summary>Analysis of pixels already in memory (the caption already decided).</summary>

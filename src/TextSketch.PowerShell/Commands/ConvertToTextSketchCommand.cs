@@ -96,6 +96,16 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 75)]
     public int? PromptTokens { get; set; }
 
+    /// <summary>Decode this many seeds and keep the one closest to the original (needs a diffusion pack and clip-vit-b32).</summary>
+    [Parameter]
+    [ValidateRange(2, 64)]
+    public int? Candidates { get; set; }
+
+    /// <summary>The diffusion pack -Candidates decodes with (default: the one Expand-TextSketch -Decoder Auto uses).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelPack { get; set; }
+
     /// <summary>Appends one JSON line per item, and a summary line at the end, to this file.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -243,7 +253,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Opens -Captioner / -SketchModel packs once for the whole job (the logic is in Core's EncoderModels).</summary>
+    /// <summary>Opens -Captioner / -SketchModel / -Candidates packs once for the whole job (the logic is in Core's EncoderModels).</summary>
     private void OpenModels()
     {
         try
@@ -254,11 +264,13 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
                 SketchModel = SketchModel,
                 ModelRoot = ModelRoot is null ? null : ModelPacks.ResolvePath(this, ModelRoot),
                 PromptTokens = PromptTokens,
+                Candidates = Candidates,
+                DiffusionPack = ModelPack,
             });
         }
         catch (Exception e) when (e is Core.TextSketchException or PSArgumentException)
         {
-            ThrowTerminatingError(ErrorRecords.For(e, Captioner ?? SketchModel));
+            ThrowTerminatingError(ErrorRecords.For(e, Captioner ?? SketchModel ?? ModelPack));
         }
 
         if (_models!.FallbackReason is { } reason)

@@ -75,7 +75,6 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
     private bool _previewNoted;
     private InstalledPack? _diffusionPack;
     private DiffusionPipeline? _pipeline;
-    private static readonly string[] PreferredPacks = ["sd15-canny", "sd15-hed"];
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     public TextSketchRecord[] InputObject { get; set; } = [];
@@ -191,49 +190,13 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
 
         try
         {
-            if (ModelPack is not null || Decoder == TextSketchDecoder.Diffusion)
-            {
-                InstalledPack pack = InstalledPack.Require(root, ModelPack ?? PreferredPacks[0]);
-                if (pack.Manifest.Kind != ModelPackKind.Diffusion)
-                {
-                    throw new ModelPackException("ModelPackWrongKind",
-                        $"The model pack '{pack.Name}' is a {pack.Manifest.Kind} pack, not a diffusion pack (use sd15-canny or sd15-hed).");
-                }
-
-                return pack;
-            }
-
-            // Auto: the preferred packs first, then any other diffusion pack in the root.
-            IEnumerable<string> others = Directory.Exists(root)
-                ? Directory.EnumerateDirectories(root).Select(d => System.IO.Path.GetFileName(d)).Order(StringComparer.Ordinal)
-                : [];
-            foreach (string name in PreferredPacks.Concat(others.Except(PreferredPacks)))
-            {
-                InstalledPack? pack = TryFind(root, name);
-                if (pack?.Manifest.Kind == ModelPackKind.Diffusion)
-                {
-                    return pack;
-                }
-            }
-
-            return null;
+            return ModelPack is not null || Decoder == TextSketchDecoder.Diffusion
+                ? DiffusionPacks.Require(root, ModelPack)
+                : DiffusionPacks.FindDefault(root);
         }
         catch (ModelPackException e)
         {
-            ThrowTerminatingError(ErrorRecords.For(e, ModelPack ?? PreferredPacks[0]));
-            return null;
-        }
-    }
-
-    private static InstalledPack? TryFind(string root, string name)
-    {
-        try
-        {
-            return InstalledPack.Find(root, name);
-        }
-        catch (ModelPackException)
-        {
-            // A folder with a broken manifest is not a usable pack; Auto moves on.
+            ThrowTerminatingError(ErrorRecords.For(e, ModelPack ?? DiffusionPacks.Preferred[0]));
             return null;
         }
     }
