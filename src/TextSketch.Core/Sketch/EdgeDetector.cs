@@ -122,6 +122,19 @@ public static class EdgeDetector
                 int row = y * w;
                 for (int x = 0; x < w; x++)
                 {
+                    if (x == 2 && w > 4)
+                    {
+                        // Interior: no clamping (the hot loop).
+                        int end = row + w - 2;
+                        for (int i = row + 2; i < end; i++)
+                        {
+                            tmp[i] = current[i - 2] + 4 * current[i - 1] + 6 * current[i] + 4 * current[i + 1] + current[i + 2];
+                        }
+
+                        x = w - 3;
+                        continue;
+                    }
+
                     int l2 = current[row + Math.Max(x - 2, 0)], l1 = current[row + Math.Max(x - 1, 0)];
                     int r1 = current[row + Math.Min(x + 1, w - 1)], r2 = current[row + Math.Min(x + 2, w - 1)];
                     tmp[row + x] = l2 + 4 * l1 + 6 * current[row + x] + 4 * r1 + r2;
@@ -135,8 +148,9 @@ public static class EdgeDetector
                 int row = y * w;
                 for (int x = 0; x < w; x++)
                 {
-                    long sum = (long)tmp[u2 + x] + 4L * tmp[u1 + x] + 6L * tmp[row + x] + 4L * tmp[d1 + x] + tmp[d2 + x];
-                    current[row + x] = (int)((sum + 128) >> 8);
+                    // At most 255 * 16 * 16 * 16: int is enough.
+                    int sum = tmp[u2 + x] + 4 * tmp[u1 + x] + 6 * tmp[row + x] + 4 * tmp[d1 + x] + tmp[d2 + x];
+                    current[row + x] = (sum + 128) >> 8;
                 }
             }
         }
@@ -187,7 +201,7 @@ public static class EdgeDetector
         return Math.Max(1, magnitude.Max());
     }
 
-    /// <summary>Sobel magnitude (rounded Euclidean) and a 4-way direction: 0 horizontal, 1 vertical, 2 "\", 3 "/".</summary>
+    /// <summary>Sobel magnitude (rounded Euclidean) and a 4-way direction: 0 horizontal, 1 vertical, 2 "\\", 3 "/".</summary>
     private static int[] Gradient(int[] s, int w, int h, out byte[] direction)
     {
         var magnitude = new int[w * h];
@@ -201,21 +215,36 @@ public static class EdgeDetector
             {
                 int xm = Math.Max(x - 1, 0);
                 int xp = Math.Min(x + 1, w - 1);
-                int gx = (s[ym + xp] + 2 * s[y0 + xp] + s[yp + xp]) - (s[ym + xm] + 2 * s[y0 + xm] + s[yp + xm]);
-                int gy = (s[yp + xm] + 2 * s[yp + x] + s[yp + xp]) - (s[ym + xm] + 2 * s[ym + x] + s[ym + xp]);
-                long squared = (long)gx * gx + (long)gy * gy;
-                // Math.Sqrt is correctly rounded (IEEE 754), so this is exact and portable.
-                magnitude[y0 + x] = (int)Math.Sqrt(squared);
-                int ax = Math.Abs(gx);
-                int ay = Math.Abs(gy);
-                // tan(22.5 deg) ~ 29/70
-                direction[y0 + x] = (byte)(70 * ay <= 29 * ax ? 0
-                    : 70 * ax <= 29 * ay ? 1
-                    : (gx ^ gy) >= 0 ? 2 : 3);
+                Sobel(s, ym, y0, yp, xm, x, xp, magnitude, direction);
+                if (x == 0 && w > 2)
+                {
+                    // Interior columns: the neighbours need no clamping (the hot loop).
+                    for (x = 1; x < w - 1; x++)
+                    {
+                        Sobel(s, ym, y0, yp, x - 1, x, x + 1, magnitude, direction);
+                    }
+
+                    x = w - 2;
+                }
             }
         }
 
         return magnitude;
+    }
+
+    private static void Sobel(int[] s, int ym, int y0, int yp, int xm, int x, int xp, int[] magnitude, byte[] direction)
+    {
+        int gx = (s[ym + xp] + 2 * s[y0 + xp] + s[yp + xp]) - (s[ym + xm] + 2 * s[y0 + xm] + s[yp + xm]);
+        int gy = (s[yp + xm] + 2 * s[yp + x] + s[yp + xp]) - (s[ym + xm] + 2 * s[ym + x] + s[ym + xp]);
+        long squared = (long)gx * gx + (long)gy * gy;
+        // Math.Sqrt is correctly rounded (IEEE 754), so this is exact and portable.
+        magnitude[y0 + x] = (int)Math.Sqrt(squared);
+        int ax = Math.Abs(gx);
+        int ay = Math.Abs(gy);
+        // tan(22.5 deg) ~ 29/70
+        direction[y0 + x] = (byte)(70 * ay <= 29 * ax ? 0
+            : 70 * ax <= 29 * ay ? 1
+            : (gx ^ gy) >= 0 ? 2 : 3);
     }
 
     private static int[] SuppressNonMaxima(int[] m, byte[] direction, int w, int h)
@@ -229,31 +258,61 @@ public static class EdgeDetector
             int down = Math.Min(y + 1, h - 1) * w;
             for (int x = 0; x < w; x++)
             {
-                int i = row + x;
-                int value = m[i];
-                if (value == 0)
+                Peak(m, direction, peaks, up, row, down, Math.Max(x - 1, 0), x, Math.Min(x + 1, w - 1));
+                if (x == 0 && w > 2)
                 {
-                    continue;
-                }
+                    // Interior pixels need no clamping (the hot loop): neighbour offsets by direction.
+                    if (y > 0 && y < h - 1)
+                    {
+                        ReadOnlySpan<int> before = [-1, -w, -w - 1, -w + 1];
+                        ReadOnlySpan<int> after = [1, w, w + 1, w - 1];
+                        for (int i = row + 1, end = row + w - 1; i < end; i++)
+                        {
+                            int value = m[i];
+                            int d = direction[i];
+                            if (value != 0 && value > m[i + before[d]] && value >= m[i + after[d]])
+                            {
+                                peaks[i] = value;
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (x = 1; x < w - 1; x++)
+                        {
+                            Peak(m, direction, peaks, up, row, down, x - 1, x, x + 1);
+                        }
+                    }
 
-                int left = Math.Max(x - 1, 0);
-                int right = Math.Min(x + 1, w - 1);
-                (int a, int b) = direction[i] switch
-                {
-                    0 => (m[row + left], m[row + right]),
-                    1 => (m[up + x], m[down + x]),
-                    2 => (m[up + left], m[down + right]),
-                    _ => (m[up + right], m[down + left]),
-                };
-                // Strict on one side, loose on the other: a plateau keeps exactly one pixel.
-                if (value > a && value >= b)
-                {
-                    peaks[i] = value;
+                    x = w - 2;
                 }
             }
         }
 
         return peaks;
+    }
+
+    private static void Peak(int[] m, byte[] direction, int[] peaks, int up, int row, int down, int left, int x, int right)
+    {
+        int i = row + x;
+        int value = m[i];
+        if (value == 0)
+        {
+            return;
+        }
+
+        (int a, int b) = direction[i] switch
+        {
+            0 => (m[row + left], m[row + right]),
+            1 => (m[up + x], m[down + x]),
+            2 => (m[up + left], m[down + right]),
+            _ => (m[up + right], m[down + left]),
+        };
+        // Strict on one side, loose on the other: a plateau keeps exactly one pixel.
+        if (value > a && value >= b)
+        {
+            peaks[i] = value;
+        }
     }
 
     private static (int Strong, int Weak) Thresholds(int[] peaks, int strongPermille, int weakPercent, int floor)
