@@ -44,7 +44,7 @@ public static class EdgeDetector
         int[] peaks = SuppressNonMaxima(magnitude, direction, width, height);
         (int strong, int weak) = Thresholds(peaks, strongPermille, options.WeakThresholdPercent, ContrastFloor(options));
         var plane = new BitPlane(width, height);
-        Hysteresis(peaks, strong, weak, plane);
+        Hysteresis.Trace(peaks, strong, weak, plane);
         Thinning.Thin(plane);
         Components.RemoveSmall(plane, minComponentPixels);
         for (int i = 0; i < peaks.Length; i++)
@@ -353,42 +353,4 @@ public static class EdgeDetector
         return (strong, weak);
     }
 
-    private static void Hysteresis(int[] peaks, int strong, int weak, BitPlane plane)
-    {
-        int w = plane.Width;
-        int h = plane.Height;
-        byte[] bits = plane.Bits;
-        var stack = new Stack<int>();
-        for (int i = 0; i < peaks.Length; i++)
-        {
-            if (peaks[i] >= strong && bits[i] == 0)
-            {
-                bits[i] = 1;
-                stack.Push(i);
-                while (stack.Count > 0)
-                {
-                    int p = stack.Pop();
-                    int px = p % w;
-                    int py = p / w;
-                    for (int dy = -1; dy <= 1; dy++)
-                    {
-                        for (int dx = -1; dx <= 1; dx++)
-                        {
-                            int nx = px + dx;
-                            int ny = py + dy;
-                            if ((uint)nx < (uint)w && (uint)ny < (uint)h)
-                            {
-                                int n = ny * w + nx;
-                                if (bits[n] == 0 && peaks[n] >= weak)
-                                {
-                                    bits[n] = 1;
-                                    stack.Push(n);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

@@ -71,45 +71,8 @@ public static class SketchSimplifier
         }
 
         int strong = sortedStrengths[(int)((long)sortedStrengths.Length * step / Steps)];
-        int weak = strong / 2;
-        int w = source.Width;
-        int h = source.Height;
-        int[] strength = sketch.Strength;
-        var stack = new Stack<int>();
-        for (int i = 0; i < strength.Length; i++)
-        {
-            if (source.Bits[i] == 0 || plane.Bits[i] != 0 || strength[i] < strong)
-            {
-                continue;
-            }
-
-            plane.Bits[i] = 1;
-            stack.Push(i);
-            while (stack.Count > 0)
-            {
-                int p = stack.Pop();
-                int px = p % w;
-                int py = p / w;
-                for (int dy = -1; dy <= 1; dy++)
-                {
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int nx = px + dx;
-                        int ny = py + dy;
-                        if ((uint)nx < (uint)w && (uint)ny < (uint)h)
-                        {
-                            int n = ny * w + nx;
-                            if (source.Bits[n] != 0 && plane.Bits[n] == 0 && strength[n] >= weak)
-                            {
-                                plane.Bits[n] = 1;
-                                stack.Push(n);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
+        // Strengths are zero off the sketch's edges, so tracing them keeps to the sketch.
+        Hysteresis.Trace(sketch.Strength, strong, strong / 2, plane);
         Components.RemoveSmall(plane, minComponentPixels + step / 2);
         return plane;
     }

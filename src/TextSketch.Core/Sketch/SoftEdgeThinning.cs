@@ -41,7 +41,7 @@ public static class SoftEdgeThinning
     {
         int[] ridges = SuppressNonRidges(values, w, h);
         var plane = new BitPlane(w, h);
-        Follow(ridges, strong, weak, plane);
+        Hysteresis.Trace(ridges, strong, weak, plane);
         Thinning.Thin(plane);
         Components.RemoveSmall(plane, minComponentPixels);
         var strength = new int[w * h];
@@ -124,44 +124,4 @@ public static class SoftEdgeThinning
         return result;
     }
 
-    private static void Follow(int[] ridges, int strong, int weak, BitPlane plane)
-    {
-        int w = plane.Width;
-        int h = plane.Height;
-        byte[] bits = plane.Bits;
-        var stack = new Stack<int>();
-        for (int i = 0; i < ridges.Length; i++)
-        {
-            if (ridges[i] < strong || bits[i] != 0)
-            {
-                continue;
-            }
-
-            bits[i] = 1;
-            stack.Push(i);
-            while (stack.Count > 0)
-            {
-                int p = stack.Pop();
-                int px = p % w;
-                int py = p / w;
-                for (int dy = -1; dy <= 1; dy++)
-                {
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int nx = px + dx;
-                        int ny = py + dy;
-                        if ((uint)nx < (uint)w && (uint)ny < (uint)h)
-                        {
-                            int n = ny * w + nx;
-                            if (bits[n] == 0 && ridges[n] >= weak)
-                            {
-                                bits[n] = 1;
-                                stack.Push(n);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
