@@ -15,6 +15,7 @@
         'ConvertTo-TextSketch'
         'Expand-TextSketch'
         'Import-TextSketch'
+        'Measure-TextSketch'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -15,12 +15,13 @@ public sealed record EdgeF1Options
     /// <summary>Gaussian smoothing before the gradient, in analysis pixels.</summary>
     public double Sigma { get; init; } = 1.0;
 
-    /// <summary>Hysteresis thresholds on the Sobel magnitude of the smoothed 0-255 luma (a clean step of s levels gives
-    /// about 2.3·s after the σ = 1 blur). Fixed, not per-image, so a blurred reconstruction loses edges instead of the
-    /// detector lowering its bar.</summary>
-    public double HighThreshold { get; init; } = 48;
+    /// <summary>Hysteresis thresholds on the Sobel magnitude of the smoothed 0-255 luma. A clean step of s levels gives
+    /// about 2.5·s after the σ = 1 blur, so 64 and 32 mean steps of about 26 and 13 levels: object contours, not fur
+    /// or noise. Fixed, not per-image, so a blurred or faint reconstruction loses edges instead of the detector lowering
+    /// its bar.</summary>
+    public double HighThreshold { get; init; } = 64;
 
-    public double LowThreshold { get; init; } = 24;
+    public double LowThreshold { get; init; } = 32;
 
     /// <summary>An edge pixel counts as matched when an edge pixel of the other map lies within this Euclidean
     /// distance (analysis pixels).</summary>
