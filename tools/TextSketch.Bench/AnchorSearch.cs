@@ -64,7 +64,7 @@ public static class AnchorSearch
         Directory.CreateDirectory(outputDirectory);
         string output = Path.Combine(outputDirectory, photo.Name + ".png");
         File.WriteAllBytes(output, ImageWriter.Encode(chosen.Image, ImageFileFormat.Png));
-        string settingName = codec.Name switch { "WebP" => "q", "AVIF" => "quantizer ", _ => "d " } + codec.Settings[chosen.Setting];
+        string settingName = codec.Name switch { "WebP" => "q", "AVIF" => "qp ", _ => "d " } + codec.Settings[chosen.Setting];
         return new AnchorResult(photo.Name, codec.Name, budget.Label, budget.Bytes, true, chosen.Bytes, tw, th, settingName,
             0, trials, chosen.Psnr, output) { Thumbnail = Path.Combine(scratch, $"thumb-{tw}x{th}.png"), SettingValue = codec.Settings[chosen.Setting] };
     }

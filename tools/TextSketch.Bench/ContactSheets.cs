@@ -11,7 +11,10 @@ namespace TextSketch.Bench;
 public static class ContactSheets
 {
     private const int PanelLong = 240;
-    private const int LabelHeight = 34;
+    private const int LabelHeight = 48;
+
+    /// <summary>Panels are at least this wide so the labels fit beside portrait photos.</summary>
+    private const int MinimumBoxWidth = 220;
     private const int Gap = 6;
     private const string SheetBudget = "TextSketch";
 
@@ -25,18 +28,18 @@ public static class ContactSheets
                 continue;
             }
 
-            var panels = new List<(string? Image, bool Nearest, string Title, string Detail)>
+            var panels = new List<(string? Image, bool Nearest, string Title, string Detail, string Extra)>
             {
-                (textSketch.Photo, false, "original", $"{textSketch.Width}x{textSketch.Height}"),
-                (textSketch.SketchPath, true, "sketch layer (as coded)", "black edges on white"),
-                (textSketch.Path, false, $"TextSketch preview {textSketch.Bytes} B", $"{Bpp(textSketch.Bpp)}, {Psnr(textSketch.Psnr)}"),
+                (textSketch.Photo, false, "original", $"{textSketch.Width}x{textSketch.Height}", ""),
+                (textSketch.SketchPath, true, "sketch layer (as coded)", "black edges on white", ""),
+                (textSketch.Path, false, $"TextSketch preview {textSketch.Bytes} B", Bpp(textSketch.Bpp), Psnr(textSketch.Psnr)),
             };
             foreach (string codec in new[] { "WebP", "AVIF", "JPEG XL" })
             {
                 ResultRow? anchor = photo.FirstOrDefault(r => r.Codec == codec && r.BudgetLabel == SheetBudget);
                 panels.Add(anchor is { Fits: true }
-                    ? (anchor.Path, false, $"{codec} {anchor.Bytes} B", $"{Bpp(anchor.Bpp)}, {Psnr(anchor.Psnr)}, {anchor.Setting}")
-                    : (null, false, $"{codec}: does not fit", $"in {textSketch.Bytes} B"));
+                    ? (anchor.Path, false, $"{codec} {anchor.Bytes} B", Bpp(anchor.Bpp), $"{Psnr(anchor.Psnr)}, {anchor.Setting}")
+                    : (null, false, $"{codec}: does not fit", $"in {textSketch.Bytes} B", ""));
             }
 
             string path = Path.Combine(directory, $"sheet-{photo.Key}.jpg");
@@ -49,14 +52,15 @@ public static class ContactSheets
 
     private static string Psnr(double? psnr) => psnr is double p ? p.ToString("0.0", CultureInfo.InvariantCulture) + " dB" : "";
 
-    private static void Draw(List<(string? Image, bool Nearest, string Title, string Detail)> panels, int width, int height, string path)
+    private static void Draw(List<(string? Image, bool Nearest, string Title, string Detail, string Extra)> panels, int width, int height, string path)
     {
         double scale = (double)PanelLong / Math.Max(width, height);
         int pw = (int)Math.Round(width * scale);
         int ph = (int)Math.Round(height * scale);
         const int Columns = 3;
+        int box = Math.Max(pw, MinimumBoxWidth);
         int rowsCount = (panels.Count + Columns - 1) / Columns;
-        int sheetWidth = Columns * pw + (Columns + 1) * Gap;
+        int sheetWidth = Columns * box + (Columns + 1) * Gap;
         int sheetHeight = rowsCount * (ph + LabelHeight) + (rowsCount + 1) * Gap;
         using SKSurface surface = SKSurface.Create(new SKImageInfo(sheetWidth, sheetHeight, SKColorType.Rgba8888, SKAlphaType.Premul));
         SKCanvas canvas = surface.Canvas;
@@ -67,9 +71,10 @@ public static class ContactSheets
         using var grey = new SKPaint { Color = new SKColor(225, 225, 225) };
         for (int i = 0; i < panels.Count; i++)
         {
-            int x = Gap + i % Columns * (pw + Gap);
+            int left = Gap + i % Columns * (box + Gap);
+            int x = left + (box - pw) / 2;
             int y = Gap + i / Columns * (ph + LabelHeight + Gap);
-            (string? image, bool nearest, string title, string detail) = panels[i];
+            (string? image, bool nearest, string title, string detail, string extra) = panels[i];
             if (image is not null && File.Exists(image))
             {
                 using SKBitmap source = SKBitmap.Decode(image) ?? throw new InvalidDataException($"Cannot decode {image}.");
@@ -82,8 +87,9 @@ public static class ContactSheets
                 canvas.DrawRect(new SKRect(x, y, x + pw, y + ph), grey);
             }
 
-            canvas.DrawText(title, x, y + ph + 14, SKTextAlign.Left, titleFont, ink);
-            canvas.DrawText(detail, x, y + ph + 29, SKTextAlign.Left, detailFont, ink);
+            canvas.DrawText(title, left, y + ph + 14, SKTextAlign.Left, titleFont, ink);
+            canvas.DrawText(detail, left, y + ph + 29, SKTextAlign.Left, detailFont, ink);
+            canvas.DrawText(extra, left, y + ph + 43, SKTextAlign.Left, detailFont, ink);
         }
 
         using SKImage snapshot = surface.Snapshot();

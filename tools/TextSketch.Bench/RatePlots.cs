@@ -5,12 +5,13 @@ namespace TextSketch.Bench;
 /// <summary>Rate-distortion plots: bits per pixel (log scale) against each metric, one line per codec.</summary>
 public static class RatePlots
 {
-    private static readonly (string File, string Title, Func<ResultRow, double?> Value, string Better)[] Metrics =
+    // The legend goes where the curves are not: top left when higher is better, bottom left when lower is.
+    private static readonly (string File, string Title, Func<ResultRow, double?> Value, string Better, Alignment Legend)[] Metrics =
     [
-        ("rd-psnr.png", "PSNR (dB)", r => r.Psnr, "higher is better"),
-        ("rd-msssim.png", "MS-SSIM", r => r.MsSsim, "higher is better"),
-        ("rd-edgef1.png", "Edge F1 (2 px tolerance)", r => r.EdgeF1, "higher is better"),
-        ("rd-featuredistance.png", "ResNet-18 feature distance", r => r.FeatureDistance, "lower is better"),
+        ("rd-psnr.png", "PSNR (dB)", r => r.Psnr, "higher is better", Alignment.UpperLeft),
+        ("rd-msssim.png", "MS-SSIM", r => r.MsSsim, "higher is better", Alignment.UpperLeft),
+        ("rd-edgef1.png", "Edge F1 (2 px tolerance)", r => r.EdgeF1, "higher is better", Alignment.UpperLeft),
+        ("rd-featuredistance.png", "ResNet-18 feature distance", r => r.FeatureDistance, "lower is better", Alignment.LowerLeft),
     ];
 
     public static IEnumerable<string> Write(IReadOnlyList<ResultRow> rows, string directory)
@@ -18,7 +19,7 @@ public static class RatePlots
         int photos = rows.Select(r => r.Name).Distinct().Count();
         List<string> codecs = rows.Select(r => r.Codec).Distinct().ToList();
         var palette = new ScottPlot.Palettes.Category10();
-        foreach ((string file, string title, Func<ResultRow, double?> value, string better) in Metrics)
+        foreach ((string file, string title, Func<ResultRow, double?> value, string better, Alignment legend) in Metrics)
         {
             var plot = new Plot();
             for (int c = 0; c < codecs.Count; c++)
@@ -59,7 +60,7 @@ public static class RatePlots
             plot.Title($"{title} vs rate, {photos} photos ({better})");
             plot.XLabel("bits per pixel (log scale)");
             plot.YLabel(title);
-            plot.ShowLegend(Alignment.LowerRight);
+            plot.ShowLegend(legend);
             string path = Path.Combine(directory, file);
             plot.SavePng(path, 640, 400);
             yield return path;

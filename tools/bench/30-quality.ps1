@@ -60,15 +60,16 @@ $plan = foreach ($photo in $photos) {
 
 # 2. WebP, AVIF, JPEG XL at the same byte budgets (and 2x, 4x, 8x the TextSketch record, for the curves).
 # The search takes minutes; its results are kept in out/bench/quality-anchors and reused while the plan (the photos'
-# record sizes) and the helper tool are unchanged.
+# record sizes) and the search code are unchanged.
 $anchorWork = Join-Path $RepoRoot 'out/bench/quality-anchors'
 $planFile = Join-Path $work 'plan.json'
 $plan | ConvertTo-Json -Depth 5 | Set-Content $planFile
-$key = (Get-FileHash $benchDll).Hash + (Get-FileHash $planFile).Hash
+$anchorSources = 'AnchorCodec.cs', 'AnchorSearch.cs', 'Records.cs', 'Program.cs' | ForEach-Object { Join-Path $RepoRoot "tools/TextSketch.Bench/$_" }
+$key = (($anchorSources + $planFile | ForEach-Object { (Get-FileHash $_).Hash }) -join '')
 $keyFile = Join-Path $anchorWork 'key.txt'
 $anchorFile = Join-Path $anchorWork 'anchors.json'
 if ((Test-Path $keyFile) -and (Get-Content $keyFile -Raw).Trim() -eq $key -and (Test-Path $anchorFile)) {
-    Write-Host "Reusing the anchor codec results in $anchorWork (same plan, same tool)."
+    Write-Host "Reusing the anchor codec results in $anchorWork (same plan, same search code)."
 }
 else {
     if (Test-Path $anchorWork) { Remove-Item $anchorWork -Recurse -Force }
@@ -230,7 +231,7 @@ foreach ($codec in 'WebP', 'AVIF', 'JPEG XL') {
     $md.Add("- **TextSketch (Preview) vs $codec**: $($verdicts -join '; ').")
 }
 $textRow = $summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -like 'TextSketch*' }
-$md.Add("- **Text mode** records average $(F $textRow.Bytes '0') bytes; at that size WebP fits $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'WebP' }).Fit)/$photoCount photos, AVIF $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'AVIF' }).Fit)/$photoCount, JPEG XL $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'JPEG XL' }).Fit)/$photoCount. Without a caption and without the diffusion decoder a Text record decodes to a flat grey-ish image: its scores here are a floor, not the paper's PIC result.")
+$md.Add("- **Text mode** records average $(F $textRow.Bytes '0') bytes; at that size WebP fits $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'WebP' }).Fit)/$photoCount photos, AVIF $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'AVIF' }).Fit)/$photoCount, JPEG XL $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'JPEG XL' }).Fit)/$photoCount. Without a caption (the photos have none) and without the diffusion decoder, a Text record decodes to flat mid-grey: its scores are a floor, not the paper's PIC result.")
 $md.Add('- The Preview decoder is a placeholder for the generative decoder; the paper''s claim (better perceptual quality than')
 $md.Add('  classical codecs at these rates, worse PSNR) can only be checked with the diffusion rows, which need real weights.')
 $md.Add('')

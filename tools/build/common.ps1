@@ -169,7 +169,8 @@ function Invoke-BenchTask {
     New-Item -ItemType Directory -Force -Path $sections, $assets | Out-Null
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/bench/Get-BenchData.ps1') -DataPath $data }
 
-    foreach ($script in Get-ChildItem (Join-Path $RepoRoot 'tools/bench') -Filter '[0-9][0-9]-*.ps1' | Sort-Object Name) {
+    # (-Filter takes no [0-9] ranges on the file system, so the NN- prefix is matched here.)
+    foreach ($script in Get-ChildItem (Join-Path $RepoRoot 'tools/bench') -Filter '*.ps1' | Where-Object Name -match '^\d\d-' | Sort-Object Name) {
         Write-Host "--> $($script.Name)" -ForegroundColor Cyan
         Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $script.FullName -RepoRoot $RepoRoot -ModulePath $ModuleDir -DataPath $data -SectionPath (Join-Path $sections ($script.BaseName + '.md')) -AssetPath $assets -Configuration $Configuration }
     }
