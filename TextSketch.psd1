@@ -17,6 +17,7 @@
         'Import-TextSketch'
         'Get-TextSketchModel'
         'Install-TextSketchModel'
+        'Measure-TextSketch'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

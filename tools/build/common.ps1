@@ -43,6 +43,12 @@ function Invoke-BuildTask {
         }
     }
 
+    # The pretrained ResNet-18 behind Measure-TextSketch's FeatureDistance: from the NuGet cache (never from git) into
+    # dependencies/DnnImageModels, where ResNetFeatureExtractor looks beside TextSketch.Core.dll.
+    $resNet = Join-Path (Get-NuGetPackageFolder) 'microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels'
+    if (-not (Test-Path (Join-Path $resNet 'ResNet18Onnx/ResNet18.onnx'))) { throw "The ResNet-18 model is missing from $resNet." }
+    Copy-Item $resNet (Join-Path $dependencies 'DnnImageModels') -Recurse
+
     Copy-Item (Join-Path $RepoRoot 'TextSketch.psd1') $ModuleDir
     Copy-Item (Join-Path $RepoRoot 'src/TextSketch.PowerShell/Module/*') $ModuleDir -Recurse
     $models = Join-Path $ModuleDir 'models'
@@ -163,6 +169,7 @@ function Invoke-BenchTask {
     New-Item -ItemType Directory -Force -Path $sections, $assets | Out-Null
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/bench/Get-BenchData.ps1') -DataPath $data }
 
+    # -Filter takes no [0-9] ranges on the file system, so the NN- prefix is matched here.
     $sectionScripts = Get-ChildItem (Join-Path $RepoRoot 'tools/bench') -Filter '*.ps1' | Where-Object Name -Match '^\d\d-' | Sort-Object Name
     foreach ($script in $sectionScripts) {
         Write-Host "--> $($script.Name)" -ForegroundColor Cyan
