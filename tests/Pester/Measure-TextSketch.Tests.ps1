@@ -145,3 +145,23 @@ Describe 'Measure-TextSketch' {
         $output | Should -Contain 'inf=True'
     }
 }
+
+Describe 'Measure-TextSketch ClipDistance' {
+    It 'is computed with the CLIP pack installed, 0 for identical images' {
+        $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $tiny = Get-TempFolder
+        try {
+            $generator = Join-Path $repo 'tools/TextSketch.TinyModels/TextSketch.TinyModels.csproj'
+            dotnet run --project $generator -c Release -- (Join-Path $repo 'models') $tiny | Out-Null
+            $a = New-TestImage -LiteralPath (Join-Path $tiny 'a.bmp') -Seed 1
+            $b = New-TestImage -LiteralPath (Join-Path $tiny 'b.bmp') -Seed 4
+            $same = Measure-TextSketch -ReferencePath $a.FullName -Path $a.FullName -ModelRoot $tiny
+            $same.ClipDistance | Should -BeLessThan 1e-6
+            $other = Measure-TextSketch -ReferencePath $a.FullName -Path $b.FullName -ModelRoot $tiny
+            $other.ClipDistance | Should -BeGreaterThan 0
+        }
+        finally {
+            Remove-Item $tiny -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}

@@ -23,6 +23,7 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private OnnxSessionFactory? _sessions;
     private QualityMeter _meter = new();
+    private Core.Clip.ClipEncoder? _clip;
     private ImageReadOptions _readOptions = ImageReadOptions.Default;
     private int _nextSet;
 
@@ -60,7 +61,8 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     {
         _readOptions = new ImageReadOptions { MaxPixels = MaxPixels };
         string? root = ModelRoot is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelRoot);
-        _meter = new QualityMeter(CreateFeatureExtractor(root), CreateClipEmbedder());
+        _clip = CreateClipEmbedder(root);
+        _meter = new QualityMeter(CreateFeatureExtractor(root), _clip);
         _queue = new OrderedWorkQueue<PairItem, PairOutcome>(Run, ThrottleLimit, _stopping.Token);
         _progress = new ProgressReporter(this, "Measuring reconstructions");
     }
@@ -108,6 +110,7 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
         _stopping.Cancel();
         _queue?.Dispose();
         _sessions?.Dispose();
+        _clip?.Dispose();
         _stopping.Dispose();
     }
 
@@ -137,11 +140,22 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// The seam for ClipDistance: an <see cref="IImageEmbedder"/> over the clip-vit-b32 pack's image encoder goes
-    /// here. This build has no CLIP image encoder, so there is none and ClipDistance is $null (as documented).
-    /// </summary>
-    private static IImageEmbedder? CreateClipEmbedder() => null;
+    /// <summary>ClipDistance's embedder: the clip-vit-b32 pack's image encoder when that pack is installed (in -ModelRoot,
+    /// else the default model root); otherwise none, and ClipDistance is $null.</summary>
+    private Core.Clip.ClipEncoder? CreateClipEmbedder(string? modelRoot)
+    {
+        try
+        {
+            Core.Clip.ClipEncoder? clip = Core.Clip.ClipEncoder.TryOpen(modelRoot);
+            WriteVerbose(clip is null ? "ClipDistance: no clip-vit-b32 pack is installed." : $"ClipDistance: CLIP image encoder of '{clip.Name}'.");
+            return clip;
+        }
+        catch (Core.TextSketchException e)
+        {
+            WriteWarning($"ClipDistance is not computed: {e.Message}");
+            return null;
+        }
+    }
 
     private string? ResolveReference()
     {
