@@ -31,9 +31,10 @@ function Measure-Run {
 `$ProgressPreference = 'SilentlyContinue'
 Import-Module '$ModulePath'
 `$files = Get-ChildItem '$source' -Filter *.jpg | Sort-Object Name | Select-Object -First $Count
-`$null = ConvertTo-TextSketch -LiteralPath `$files[0].FullName   # load the module, build the caption model
+# Warm-up (not timed): load the module, build the caption model, compile the parallel path.
+`$null = Get-ChildItem '$source' -Filter *.jpg | Sort-Object Name -Descending | Select-Object -First 8 | ConvertTo-TextSketch -ThrottleLimit $cores -InformationAction Ignore
 `$clock = [Diagnostics.Stopwatch]::StartNew()
-`$files | ConvertTo-TextSketch -DestinationPath '$out' -ThrottleLimit $cores | Out-Null
+`$files | ConvertTo-TextSketch -DestinationPath '$out' -ThrottleLimit $cores -InformationAction Ignore | Out-Null
 `$seconds = `$clock.Elapsed.TotalSeconds
 `$peak = [int]((Get-Content /proc/self/status | Select-String '^VmHWM:\s+(\d+)').Matches[0].Groups[1].Value) / 1024
 '{0} {1}' -f `$seconds, `$peak
@@ -58,8 +59,8 @@ $lines = @(
     '## Throughput and memory'
     ''
     "``ConvertTo-TextSketch -DestinationPath <dir> -ThrottleLimit $cores`` on 768x512 JPEGs (quality 90, made from the benchmark"
-    'photos; embedded tier: built-in detector, no model weights), each run in a fresh pwsh process after one warm-up image'
-    '(module load and caption-model build excluded). Peak RSS is the process''s VmHWM (pwsh itself included). cwebp'
+    'photos; embedded tier: built-in detector, no model weights), each run in a fresh pwsh process after a warm-up of 8 images'
+    '(module load, caption-model build and JIT excluded). Peak RSS is the process''s VmHWM (pwsh itself included). cwebp'
     '(default settings, one process per file) ran on the same files in the same run, one at a time and'
     "$cores at a time."
     ''

@@ -201,7 +201,7 @@ foreach ($s in $summary) {
 }
 $md.Add('| TextSketch, diffusion decoder (sd15-canny) | Text, TextSketch | not measured here (needs real weights) | | | | | | | | |')
 $md.Add('')
-$md.Add('ClipDistance is empty: no CLIP image encoder is wired into `Measure-TextSketch` yet. FeatureDistance is the cosine')
+$md.Add('ClipDistance is empty: it needs the clip-vit-b32 pack (real weights), which cannot be installed here. FeatureDistance is the cosine')
 $md.Add('distance of ResNet-18 pooled features (0 = same; unrelated photos are about 0.3-0.6 apart). Encode ms: median wall')
 $md.Add('time per photo - for TextSketch one `ConvertTo-TextSketch` call (read, analyse, code, write the .tsk; one thread), for')
 $md.Add('the classical codecs one run of the command-line encoder on the chosen thumbnail (process start included; the')
@@ -232,7 +232,7 @@ foreach ($codec in 'WebP', 'AVIF', 'JPEG XL') {
 }
 $textRow = $summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -like 'TextSketch*' }
 $md.Add("- **Text mode** records average $(F $textRow.Bytes '0') bytes; at that size WebP fits $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'WebP' }).Fit)/$photoCount photos, AVIF $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'AVIF' }).Fit)/$photoCount, JPEG XL $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'JPEG XL' }).Fit)/$photoCount. Without a caption (the photos have none) and without the diffusion decoder, a Text record decodes to flat mid-grey: its scores are a floor, not the paper's PIC result.")
-$md.Add('- The Preview decoder is a placeholder for the generative decoder; the paper''s claim (better perceptual quality than')
+$md.Add('- The Preview decoder shows only what a record carries (layout, outlines, colours); the paper''s claim (better perceptual quality than')
 $md.Add('  classical codecs at these rates, worse PSNR) can only be checked with the diffusion rows, which need real weights.')
 $md.Add('')
 
