@@ -38,7 +38,6 @@ public sealed class TextSketchRecord
         CaptionSource = (CaptionSource)(int)document.CaptionSource;
         SketchWidth = record.SketchWidth;
         SketchHeight = record.SketchHeight;
-        SketchBytes = record.SketchBytes;
         Seed = record.Seed;
         TotalBytes = record.Rate.TotalBytes;
         HeaderBits = record.Rate.HeaderBits;
@@ -69,7 +68,7 @@ public sealed class TextSketchRecord
 
     /// <summary>The sketch coded on its own by the record's sketch coder (in the record it shares one stream with the
     /// caption and colour, where it costs <see cref="SketchBits"/>).</summary>
-    public byte[] SketchBytes { get; }
+    public byte[] SketchBytes => Encoded.SketchBytes;
 
     /// <summary>The seed generative decoders start from (Expand-TextSketch -Seed overrides it).</summary>
     public int Seed { get; }

@@ -64,7 +64,7 @@ public static class TskFile
         }
 
         double sketchBits = 0;
-        byte[] sketchBytes = [];
+        Func<byte[]> sketchBytes = NoSketch;
         if (document.Sketch is { } sketch)
         {
             ISketchCoder coder = SketchCoders.Find(sketch.CoderId)
@@ -74,7 +74,7 @@ public static class TskFile
             double start = stream.Bits;
             coder.Encode(sketch.Bitmap, stream);
             sketchBits = stream.Bits - start;
-            sketchBytes = CodeAlone(coder, sketch.Bitmap);
+            sketchBytes = () => CodeAlone(coder, sketch.Bitmap);
         }
 
         EncodeUsual(stream, (uint)(document.Candidate?.Bits ?? 0), 0);
@@ -218,7 +218,7 @@ public static class TskFile
 
         SketchLayer? sketch = null;
         double sketchBits = 0;
-        byte[] sketchBytes = [];
+        Func<byte[]> sketchBytes = NoSketch;
         if (mode == TextSketchMode.TextSketch)
         {
             int coderId = (int)DecodeUsual(stream, DefaultSketchCoder, 255);
@@ -240,7 +240,7 @@ public static class TskFile
             BitPlane bitmap = coder.Decode(stream, sketchWidth, sketchHeight);
             sketchBits = stream.Bits - start;
             sketch = new SketchLayer(bitmap, divisor, coderId);
-            sketchBytes = CodeAlone(coder, bitmap);
+            sketchBytes = () => CodeAlone(coder, bitmap);
         }
 
         CandidateChoice? candidate = null;
@@ -267,6 +267,8 @@ public static class TskFile
 
     /// <summary>The divisor a record of this size uses unless it says otherwise.</summary>
     public static int DefaultDivisor(int width, int height) => SketchGeometry.ChooseDivisor(width, height, DefaultSketchPixels);
+
+    private static byte[] NoSketch() => [];
 
     /// <summary>The sketch coded on its own stream (what <see cref="TskRecord.SketchBytes"/> holds).</summary>
     private static byte[] CodeAlone(ISketchCoder coder, BitPlane bitmap)

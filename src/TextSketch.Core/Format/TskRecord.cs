@@ -3,11 +3,14 @@ namespace TextSketch.Core.Format;
 /// <summary>A record both ways: its content, its exact bytes, and what those bytes cost.</summary>
 public sealed class TskRecord
 {
-    internal TskRecord(TskDocument document, byte[] bytes, byte[] sketchBytes, RateBreakdown rate, int seed)
+    private readonly Lazy<byte[]> _sketchBytes;
+
+    internal TskRecord(TskDocument document, byte[] bytes, Func<byte[]> sketchBytes, RateBreakdown rate, int seed)
     {
         Document = document;
         Bytes = bytes;
-        SketchBytes = sketchBytes;
+        // Coding the sketch on its own takes as long as decoding it: done only when someone asks.
+        _sketchBytes = new Lazy<byte[]>(sketchBytes, LazyThreadSafetyMode.ExecutionAndPublication);
         Rate = rate;
         Seed = seed;
     }
@@ -18,7 +21,7 @@ public sealed class TskRecord
     public byte[] Bytes { get; }
 
     /// <summary>The sketch coded on its own stream by its coder (empty in Text mode).</summary>
-    public byte[] SketchBytes { get; }
+    public byte[] SketchBytes => _sketchBytes.Value;
 
     public RateBreakdown Rate { get; }
 
