@@ -139,8 +139,9 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
                 Terminate(new PSArgumentException("-RemoveSource needs -DestinationPath: a source is only removed once its record is safely written."), "RemoveSourceWithoutDestination");
             }
 
-            if (SkipExisting || Force || BasePath is not null)
+            if (SkipExisting || Force || (BasePath is not null && Shard is null))
             {
+                // (-BasePath also keys -Shard, so with -Shard it matters even without a destination.)
                 WriteWarning("-SkipExisting, -Force and -BasePath only matter with -DestinationPath; nothing is written without it.");
             }
         }
