@@ -5,8 +5,8 @@ using SixLabors.ImageSharp.PixelFormats;
 using TextSketch.Core.Caption;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
-using TextSketch.Core.Pipeline;
-using TextSketch.Core.Preview;
+using TextSketch.Core.Encoder;
+using TextSketch.Core.Decoding.Preview;
 
 namespace TextSketch.Fuzz;
 

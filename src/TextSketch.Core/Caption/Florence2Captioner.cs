@@ -4,7 +4,6 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
 using TextSketch.Core.Text;
 
 namespace TextSketch.Core.Caption;
@@ -106,6 +105,9 @@ public sealed partial class Florence2Captioner : ICaptioner
     private static readonly string[] KvParts = ["decoder.key", "decoder.value", "encoder.key", "encoder.value"];
 
     public string Name { get; }
+
+    /// <summary>Florence-2 writes text, not CLIP token sequences.</summary>
+    public ClipTokenizer? TokenVocabulary => null;
 
     /// <summary>The Florence-2 task token the captions answer (e.g. "&lt;CAPTION&gt;").</summary>
     public string Task { get; }

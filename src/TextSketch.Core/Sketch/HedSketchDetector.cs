@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
 
 namespace TextSketch.Core.Sketch;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -74,7 +74,7 @@ public sealed class ConvertToTextSketchCommand : PSCmdlet, IDisposable
     /// <summary>Images with more pixels are refused from their header, before decoding.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
-    public long MaxPixels { get; set; } = ImageReadOptions.DefaultMaxPixels;
+    public long MaxPixels { get; set; } = Core.TextSketchDefaults.MaxImagePixels;
 
     /// <summary>A captioner pack (florence2-base) or a CLIP pack (clip-vit-b32, prompt inversion) for images without -Caption or metadata.</summary>
     [Parameter]

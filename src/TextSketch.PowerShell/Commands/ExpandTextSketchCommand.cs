@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using TextSketch.Core.Diffusion;
-using TextSketch.Core.Diffusion.Schedulers;
+using TextSketch.Core.Decoding.Diffusion;
+using TextSketch.Core.Decoding.Diffusion.Schedulers;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Preview;
+using TextSketch.Core.Decoding.Preview;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -143,7 +143,7 @@ public sealed class ExpandTextSketchCommand : PSCmdlet, IDisposable
     /// <summary>Records claiming more pixels than this are refused (a corrupt or hostile record cannot exhaust memory).</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
-    public long MaxPixels { get; set; } = ImageReadOptions.DefaultMaxPixels;
+    public long MaxPixels { get; set; } = Core.TextSketchDefaults.MaxImagePixels;
 
     protected override void BeginProcessing()
     {

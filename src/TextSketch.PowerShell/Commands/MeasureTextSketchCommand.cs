@@ -55,7 +55,7 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     /// <summary>Images with more pixels are refused from their header, before decoding.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
-    public long MaxPixels { get; set; } = ImageReadOptions.DefaultMaxPixels;
+    public long MaxPixels { get; set; } = Core.TextSketchDefaults.MaxImagePixels;
 
     protected override void BeginProcessing()
     {

@@ -4,7 +4,7 @@ using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Tests.Support;
 

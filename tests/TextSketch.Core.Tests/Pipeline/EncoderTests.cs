@@ -2,8 +2,8 @@ using TextSketch.Core.Caption;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
-using TextSketch.Core.Pipeline;
-using TextSketch.Core.Preview;
+using TextSketch.Core.Encoder;
+using TextSketch.Core.Decoding.Preview;
 using TextSketch.Core.Tests.Support;
 
 namespace TextSketch.Core.Tests.Pipeline;
