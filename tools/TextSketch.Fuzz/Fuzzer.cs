@@ -6,6 +6,7 @@ using TextSketch.Core.Caption;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Encoder;
+using TextSketch.Core.Decoding;
 using TextSketch.Core.Decoding.Preview;
 
 namespace TextSketch.Fuzz;
@@ -48,7 +49,7 @@ public static class Fuzzer
                         PreviewRenderer.Render(record.Document);
                         if (record.Document.Sketch is not null)
                         {
-                            PreviewRenderer.RenderSketch(record.Document);
+                            SketchLayerImage.Render(record.Document, "fuzz");
                         }
                     }
 

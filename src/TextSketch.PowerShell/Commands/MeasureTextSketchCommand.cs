@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using TextSketch.Core;
 using TextSketch.Core.Imaging;
@@ -12,7 +11,7 @@ namespace TextSketch.Commands;
 /// <summary>Measures reconstructions against their references (Measure-TextSketch).</summary>
 [Cmdlet(VerbsDiagnostic.Measure, "TextSketch", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TextSketchQuality), typeof(TextSketchQualitySet))]
-public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
+public sealed class MeasureTextSketchCommand : TextSketchCmdlet, IDisposable
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -43,11 +42,6 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>Model root searched for DnnImageModels/ (the ResNet-18 feature model) before the module's own copy.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ModelRoot { get; set; }
-
     [Parameter]
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
@@ -60,7 +54,7 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         _readOptions = new ImageReadOptions { MaxPixels = MaxPixels };
-        string? root = ModelRoot is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelRoot);
+        string? root = ModelRootPath;
         _clip = CreateClipEmbedder(root);
         _meter = new QualityMeter(CreateFeatureExtractor(root), _clip);
         _queue = new OrderedWorkQueue<PairItem, PairOutcome>(Run, ThrottleLimit, _stopping.Token);
@@ -76,7 +70,7 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
         }
 
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string target in ResolveTargets(literal ? LiteralPath : Path, literal))
+        foreach (string target in ResolveInputs(literal ? LiteralPath : Path, literal, allowFolders: true))
         {
             if (Directory.Exists(target))
             {
@@ -182,51 +176,6 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
         }
 
         return resolved;
-    }
-
-    /// <summary>Files and folders named by -Path (wildcards) or -LiteralPath; bad paths are reported and skipped.</summary>
-    private IEnumerable<string> ResolveTargets(string[] paths, bool literal)
-    {
-        foreach (string path in paths)
-        {
-            Collection<string> resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = literal
-                    ? [SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _)]
-                    : SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
-                continue;
-            }
-            catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or PSArgumentException or NotSupportedException)
-            {
-                WriteError(new ErrorRecord(e, "PathInvalid", ErrorCategory.InvalidArgument, path));
-                continue;
-            }
-
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-            {
-                WriteError(new ErrorRecord(new ArgumentException($"'{path}' is on the {provider.Name} provider; only file-system paths are supported."),
-                    "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
-                continue;
-            }
-
-            foreach (string item in resolved)
-            {
-                if (!File.Exists(item) && !Directory.Exists(item))
-                {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find '{item}' because it does not exist.", item),
-                        "PathNotFound", ErrorCategory.ObjectNotFound, item));
-                    continue;
-                }
-
-                yield return item;
-            }
-        }
     }
 
     private string? FindReference(string referenceFolder, string target)

@@ -85,7 +85,7 @@ public sealed class DiffusionPipeline : IDisposable
     }
 
     /// <summary>Decodes one record into an image of its Width x Height.</summary>
-    public DiffusionResult Decode(TskDocument document, DiffusionRequest request, Action<DiffusionProgress>? progress = null, CancellationToken cancellationToken = default)
+    public DiffusionResult Decode(TskDocument document, DiffusionRequest request, Action<DecodeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(request);
@@ -150,7 +150,7 @@ public sealed class DiffusionPipeline : IDisposable
                 float[] input = scheduler.ScaleModelInput(latents, step);
                 float[] prediction = denoiser.Predict(input, latentShape, scheduler.Timesteps[step], timings);
                 latents = timings.Time(Stage.Scheduler, () => scheduler.Step(prediction, step, latents, noise));
-                progress?.Invoke(new DiffusionProgress(step - start + 1, steps - start, clock.Elapsed));
+                progress?.Invoke(new DecodeProgress(step - start + 1, steps - start, clock.Elapsed));
             }
 
             cancellationToken.ThrowIfCancellationRequested();

@@ -17,13 +17,6 @@ public sealed record DiffusionRequest
     public double? Strength { get; init; }
 }
 
-/// <summary>Progress of one decode: called after each denoising step.</summary>
-public sealed record DiffusionProgress(int Step, int TotalSteps, TimeSpan Elapsed)
-{
-    /// <summary>Time left for this image, from the mean step time so far (VAE decode not included).</summary>
-    public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed / Step * (TotalSteps - Step);
-}
-
 /// <summary>Where one decode's time went (for -Verbose and the benchmark).</summary>
 public sealed record DiffusionTimings
 {

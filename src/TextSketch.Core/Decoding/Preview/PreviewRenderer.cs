@@ -31,25 +31,6 @@ public static class PreviewRenderer
         return Upscale(shaded, sketch, width, height);
     }
 
-    /// <summary>The sketch itself, black edges on white, at its own size: exactly the bitmap the sketch coder coded.</summary>
-    public static RgbImage RenderSketch(TskDocument document)
-    {
-        ArgumentNullException.ThrowIfNull(document);
-        BitPlane sketch = document.Sketch?.Bitmap
-            ?? throw new InvalidOperationException("A Text-mode record has no sketch layer.");
-        var image = new RgbImage(Math.Max(1, sketch.Width), Math.Max(1, sketch.Height));
-        Array.Fill(image.Pixels, (byte)255);
-        for (int i = 0; i < sketch.Bits.Length; i++)
-        {
-            if (sketch.Bits[i] != 0)
-            {
-                image.Pixels[3 * i] = image.Pixels[3 * i + 1] = image.Pixels[3 * i + 2] = 0;
-            }
-        }
-
-        return image;
-    }
-
     private static int[] Flat(int width, int height)
     {
         var field = new int[width * height * 3];
