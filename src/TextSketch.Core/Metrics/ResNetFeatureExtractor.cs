@@ -1,8 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
@@ -16,7 +13,7 @@ namespace TextSketch.Core.Metrics;
 /// preprocessing model <c>ResNetPrepOnnx/ResNetPreprocess.onnx</c> (input <c>OriginalInput</c>: planar RGB in 0-255;
 /// it reorders to BGR and subtracts the training mean image). The picture reaches the network the way ML.NET's
 /// featurizer pipeline feeds it (ResizeImages 224x224 with its default IsoCrop: scale so the shorter side is 224,
-/// centre crop; ExtractPixels: planar, unscaled); the resampler here is ImageSharp's Bicubic.
+/// centre crop; ExtractPixels: planar, unscaled); the resampler here is <see cref="Resampling.Bicubic"/>.
 /// </summary>
 public sealed class ResNetFeatureExtractor : IImageEmbedder
 {
@@ -95,26 +92,17 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
         double scale = Math.Max((double)InputSize / image.Width, (double)InputSize / image.Height);
         int width = Math.Max(InputSize, (int)Math.Round(image.Width * scale));
         int height = Math.Max(InputSize, (int)Math.Round(image.Height * scale));
-        using Image<Rgb24> frame = Image.LoadPixelData<Rgb24>(MetricsImageSharp.Configuration, image.Pixels, image.Width, image.Height);
-        frame.Mutate(x => x
-            .Resize(new ResizeOptions { Size = new Size(width, height), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Bicubic })
-            .Crop(new Rectangle((width - InputSize) / 2, (height - InputSize) / 2, InputSize, InputSize)));
+        RgbImage frame = Resampling.Crop(Resampling.Bicubic(image, width, height), (width - InputSize) / 2, (height - InputSize) / 2, InputSize, InputSize);
         const int Plane = InputSize * InputSize;
         var data = new float[3 * Plane];
-        frame.ProcessPixelRows(rows =>
+        byte[] px = frame.Pixels;
+        for (int i = 0; i < Plane; i++)
         {
-            for (int y = 0; y < InputSize; y++)
-            {
-                Span<Rgb24> row = rows.GetRowSpan(y);
-                for (int x = 0; x < InputSize; x++)
-                {
-                    int i = y * InputSize + x;
-                    data[i] = row[x].R;
-                    data[Plane + i] = row[x].G;
-                    data[2 * Plane + i] = row[x].B;
-                }
-            }
-        });
+            data[i] = px[3 * i];
+            data[Plane + i] = px[3 * i + 1];
+            data[2 * Plane + i] = px[3 * i + 2];
+        }
+
         return data;
     }
 }

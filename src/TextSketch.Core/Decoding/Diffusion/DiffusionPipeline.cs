@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using TextSketch.Core.Decoding.Diffusion.Schedulers;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
@@ -155,7 +152,7 @@ public sealed class DiffusionPipeline : IDisposable
 
             cancellationToken.ThrowIfCancellationRequested();
             RgbImage image = timings.Time(Stage.VaeDecoder, () => DecodeLatents(latents, latentShape, runOptions));
-            RgbImage sized = image.Width == document.Width && image.Height == document.Height ? image : Resize(image, document.Width, document.Height);
+            RgbImage sized = Resampling.Bicubic(image, document.Width, document.Height);
             return new DiffusionResult(sized, timings.ToTimings(steps - start, width, height));
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
@@ -247,15 +244,6 @@ public sealed class DiffusionPipeline : IDisposable
         }
 
         return image;
-    }
-
-    private static RgbImage Resize(RgbImage image, int width, int height)
-    {
-        using Image<Rgb24> frame = Image.LoadPixelData<Rgb24>(ImageSharpSetup.Configuration, image.Pixels, image.Width, image.Height);
-        frame.Mutate(x => x.Resize(width, height, KnownResamplers.Bicubic));
-        var result = new RgbImage(width, height);
-        frame.CopyPixelDataTo(result.Pixels);
-        return result;
     }
 
     /// <summary>Runs ControlNet then UNet for one step, with or without classifier-free guidance.</summary>

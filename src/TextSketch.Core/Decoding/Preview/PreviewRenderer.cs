@@ -160,18 +160,14 @@ public static class PreviewRenderer
         int sh = sketch.Height;
         var image = new RgbImage(width, height);
         byte[] output = image.Pixels;
+        LinearTap[] columns = Resampling.LinearTaps(sw, width);
+        LinearTap[] rows = Resampling.LinearTaps(sh, height);
         for (int y = 0; y < height; y++)
         {
-            double gy = Math.Clamp((y + 0.5) * sh / height - 0.5, 0, sh - 1);
-            int y0 = (int)gy;
-            int y1 = Math.Min(y0 + 1, sh - 1);
-            double fy = gy - y0;
+            (int y0, int y1, double fy) = rows[y];
             for (int x = 0; x < width; x++)
             {
-                double gx = Math.Clamp((x + 0.5) * sw / width - 0.5, 0, sw - 1);
-                int x0 = (int)gx;
-                int x1 = Math.Min(x0 + 1, sw - 1);
-                double fx = gx - x0;
+                (int x0, int x1, double fx) = columns[x];
                 int i00 = y0 * sw + x0, i01 = y0 * sw + x1, i10 = y1 * sw + x0, i11 = y1 * sw + x1;
                 double w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
                 double ink = w00 * sketch.Bits[i00] + w01 * sketch.Bits[i01] + w10 * sketch.Bits[i10] + w11 * sketch.Bits[i11];
