@@ -35,26 +35,24 @@ public sealed record EncoderModelRequest
 /// <summary>
 /// The model packs an encoding job runs, opened once (sessions created, signatures checked) and shared by every
 /// item and thread of the job. Encoder sessions run single-threaded ops so a record's bytes never depend on the
-/// thread count. Dispose releases the sessions.
+/// thread count. The models own their sessions; Dispose releases them all.
 /// </summary>
 public sealed class EncoderModels : IDisposable
 {
     private readonly OnnxSessionFactory? _sessions;
-    private readonly IDisposable? _clip;
-    private readonly IDisposable? _diffusion;
+    private readonly List<IDisposable> _owned;
 
-    private EncoderModels(OnnxSessionFactory? sessions, ICaptioner? captioner, ISketchDetector? sketchDetector, IDisposable? clip,
-        ICandidateSelector? candidateSelector = null, IDisposable? diffusion = null)
+    private EncoderModels(OnnxSessionFactory? sessions, ICaptioner? captioner, ISketchDetector? sketchDetector, List<IDisposable> owned,
+        ICandidateSelector? candidateSelector = null)
     {
         _sessions = sessions;
         Captioner = captioner;
         SketchDetector = sketchDetector;
-        _clip = clip;
+        _owned = owned;
         CandidateSelector = candidateSelector;
-        _diffusion = diffusion;
     }
 
-    public static EncoderModels None { get; } = new(null, null, null, null);
+    public static EncoderModels None { get; } = new(null, null, null, []);
 
     public ICandidateSelector? CandidateSelector { get; }
 
@@ -85,13 +83,13 @@ public sealed class EncoderModels : IDisposable
         InstalledPack? captionPack = request.Captioner is null ? null : InstalledPack.Require(root, request.Captioner);
         var sessions = new OnnxSessionFactory(request.Device, intraOpThreads: 1);
         ClipEncoder? clip = null;
-        DiffusionPipeline? pipeline = null;
+        var owned = new List<IDisposable>();
         try
         {
             ISketchDetector? detector = sketchPack?.Manifest.Kind switch
             {
                 null => null,
-                ModelPackKind.Sketch => new HedSketchDetector(sketchPack, sessions),
+                ModelPackKind.Sketch => Own(new HedSketchDetector(sketchPack, sessions)),
                 ModelPackKind kind => throw WrongKind(sketchPack.Name, kind, "-SketchModel", "Sketch"),
             };
 
@@ -107,10 +105,10 @@ public sealed class EncoderModels : IDisposable
                                 $"-PromptTokens applies to CLIP prompt inversion; '{captionPack.Name}' is a captioner that writes its own captions.");
                         }
 
-                        captioner = new Florence2Captioner(captionPack, sessions);
+                        captioner = Own(new Florence2Captioner(captionPack, sessions));
                         break;
                     case ModelPackKind.Clip:
-                        clip = new ClipEncoder(captionPack, sessions);
+                        clip = Own(new ClipEncoder(captionPack, sessions));
                         captioner = new ClipPromptInverter(clip, request.PromptTokens ?? ClipPromptInverter.DefaultPromptTokens);
                         break;
                     default:
@@ -120,7 +118,7 @@ public sealed class EncoderModels : IDisposable
 
             if (request.Candidates is not int count)
             {
-                return new EncoderModels(sessions, captioner, detector, clip);
+                return new EncoderModels(sessions, captioner, detector, owned);
             }
 
             // Candidate selection decodes with the pack a default Expand-TextSketch would use, and compares with CLIP.
@@ -133,16 +131,20 @@ public sealed class EncoderModels : IDisposable
                 throw WrongKind(clipPack.Name, clipPack.Manifest.Kind, "-Candidates", "Clip");
             }
 
-            clip ??= new ClipEncoder(clipPack, sessions);
-            pipeline = DiffusionPipeline.Open(diffusionPack, request.Device);
-            return new EncoderModels(sessions, captioner, detector, clip, new CandidateSelector(pipeline, clip, count), pipeline);
+            clip ??= Own(new ClipEncoder(clipPack, sessions));
+            DiffusionPipeline pipeline = Own(DiffusionPipeline.Open(diffusionPack, request.Device));
+            return new EncoderModels(sessions, captioner, detector, owned, new CandidateSelector(pipeline, clip, count));
         }
         catch
         {
-            pipeline?.Dispose();
-            clip?.Dispose();
-            sessions.Dispose();
+            Release(owned);
             throw;
+        }
+
+        T Own<T>(T model) where T : IDisposable
+        {
+            owned.Add(model);
+            return model;
         }
     }
 
@@ -153,11 +155,17 @@ public sealed class EncoderModels : IDisposable
         return options with { Captioner = Captioner, SketchDetector = SketchDetector, CandidateSelector = CandidateSelector };
     }
 
-    public void Dispose()
+    public void Dispose() => Release(_owned);
+
+    /// <summary>Releases models in the reverse order of opening.</summary>
+    private static void Release(List<IDisposable> owned)
     {
-        _diffusion?.Dispose();
-        _clip?.Dispose();
-        _sessions?.Dispose();
+        for (int i = owned.Count - 1; i >= 0; i--)
+        {
+            owned[i].Dispose();
+        }
+
+        owned.Clear();
     }
 
     private static ModelPackException WrongKind(string pack, ModelPackKind kind, string parameter, string wanted) =>

@@ -36,7 +36,7 @@ public sealed record SetMeasured(string ReferenceFolder, string Folder, FolderPa
 public sealed class MeasureJob : IDisposable
 {
     private readonly ImageReadOptions _read;
-    private readonly OnnxSessionFactory? _sessions;
+    private readonly ResNetFeatureExtractor? _features;
     private readonly ClipEncoder? _clip;
     private readonly QualityMeter _meter;
     private readonly OrderedWorkQueue<Item, (PairMeasured Result, int SetIndex)> _queue;
@@ -49,8 +49,8 @@ public sealed class MeasureJob : IDisposable
         ArgumentNullException.ThrowIfNull(messages);
         _read = new ImageReadOptions { MaxPixels = options.MaxPixels };
         _clip = OpenClip(options.ModelRoot, messages);
-        ResNetFeatureExtractor? features = OpenFeatures(options.ModelRoot, messages, out _sessions);
-        _meter = new QualityMeter(features, _clip);
+        _features = OpenFeatures(options.ModelRoot, messages);
+        _meter = new QualityMeter(_features, _clip);
         _queue = new OrderedWorkQueue<Item, (PairMeasured Result, int SetIndex)>(Run, options.ThrottleLimit, cancellationToken);
     }
 
@@ -77,7 +77,7 @@ public sealed class MeasureJob : IDisposable
     public void Dispose()
     {
         _queue.Dispose();
-        _sessions?.Dispose();
+        _features?.Dispose();
         _clip?.Dispose();
     }
 
@@ -140,9 +140,8 @@ public sealed class MeasureJob : IDisposable
     }
 
     /// <summary>ResNet-18 from the model root or beside the module; null (said once) when absent.</summary>
-    private static ResNetFeatureExtractor? OpenFeatures(string? modelRoot, IMessageSink messages, out OnnxSessionFactory? sessions)
+    private static ResNetFeatureExtractor? OpenFeatures(string? modelRoot, IMessageSink messages)
     {
-        sessions = null;
         string? directory = ResNetFeatureExtractor.FindModelDirectory(modelRoot);
         if (directory is null)
         {
@@ -156,13 +155,10 @@ public sealed class MeasureJob : IDisposable
         {
             // CPU, one thread per session: pairs run in parallel, and the same provider and thread count keep distances
             // identical from run to run and machine to machine (ResNet-18 at 224x224 takes tens of milliseconds).
-            sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
-            return new ResNetFeatureExtractor(directory, sessions);
+            return new ResNetFeatureExtractor(directory, new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1));
         }
         catch (TextSketchException e)
         {
-            sessions?.Dispose();
-            sessions = null;
             messages.Warning($"FeatureDistance is $null: {e.Message}");
             return null;
         }

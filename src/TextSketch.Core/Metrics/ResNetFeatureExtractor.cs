@@ -15,7 +15,7 @@ namespace TextSketch.Core.Metrics;
 /// featurizer pipeline feeds it (ResizeImages 224x224 with its default IsoCrop: scale so the shorter side is 224,
 /// centre crop; ExtractPixels: planar, unscaled); the resampler here is <see cref="Resampling.Bicubic"/>.
 /// </summary>
-public sealed class ResNetFeatureExtractor : IImageEmbedder
+public sealed class ResNetFeatureExtractor : IImageEmbedder, IDisposable
 {
     public const int InputSize = 224;
     public const int FeatureLength = 512;
@@ -31,20 +31,28 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
     private const string NetworkInput = "Input247";
     private const string NetworkOutput = "Pooling395_Output_0";
 
-    private readonly InferenceSession _prep;
-    private readonly InferenceSession _network;
+    private readonly OnnxModel _prep;
+    private readonly OnnxModel _network;
 
     /// <param name="modelDirectory">A <see cref="ModelFolderName"/> folder (see <see cref="FindModelDirectory"/>).</param>
-    /// <param name="sessions">Creates and owns the sessions; the caller disposes it.</param>
+    /// <param name="sessions">Creates the sessions (the extractor owns them: dispose it).</param>
     public ResNetFeatureExtractor(string modelDirectory, OnnxSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
         ArgumentNullException.ThrowIfNull(sessions);
         ModelDirectory = modelDirectory;
-        _prep = sessions.Get(Path.Combine(modelDirectory, PreprocessRelativePath));
-        OnnxSignature.Require(_prep, "ResNet-18 preprocessing", [TensorSpec.Of(PrepInput, TensorElementType.Float, 4)], [TensorSpec.Of(PrepOutput, TensorElementType.Float, 4)]);
-        _network = sessions.Get(Path.Combine(modelDirectory, NetworkRelativePath));
-        OnnxSignature.Require(_network, "ResNet-18", [TensorSpec.Of(NetworkInput, TensorElementType.Float, 4)], [TensorSpec.Of(NetworkOutput, TensorElementType.Float, 4)]);
+        _prep = OnnxModel.Open(sessions, Path.Combine(modelDirectory, PreprocessRelativePath), "ResNet-18 preprocessing",
+            new OnnxSignatureSpec([TensorSpec.Of(PrepInput, TensorElementType.Float, 4)], [TensorSpec.Of(PrepOutput, TensorElementType.Float, 4)]));
+        try
+        {
+            _network = OnnxModel.Open(sessions, Path.Combine(modelDirectory, NetworkRelativePath), "ResNet-18",
+                new OnnxSignatureSpec([TensorSpec.Of(NetworkInput, TensorElementType.Float, 4)], [TensorSpec.Of(NetworkOutput, TensorElementType.Float, 4)]));
+        }
+        catch
+        {
+            _prep.Dispose();
+            throw;
+        }
     }
 
     public string Name => "ResNet-18";
@@ -73,11 +81,9 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
     public float[] EmbedImage(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var input = new DenseTensor<float>(ToNetworkInput(image), [1, 3, InputSize, InputSize]);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> prepared = _prep.Run([NamedOnnxValue.CreateFromTensor(PrepInput, input)]);
-        Tensor<float> normalised = prepared.First(v => v.Name == PrepOutput).AsTensor<float>();
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> output = _network.Run([NamedOnnxValue.CreateFromTensor(NetworkInput, normalised)]);
-        float[] features = output.First(v => v.Name == NetworkOutput).AsEnumerable<float>().ToArray();
+        using OrtValue input = OnnxTensors.FromFloats(ToNetworkInput(image), 1, 3, InputSize, InputSize);
+        using OrtValue normalised = _prep.RunFloats([(PrepInput, input)], PrepOutput).ToOrtValue();
+        float[] features = _network.RunFloats([(NetworkInput, normalised)], NetworkOutput).Data;
         if (features.Length != FeatureLength)
         {
             throw new ModelPackException("ModelSignatureMismatch", $"ResNet-18 gave {features.Length} features instead of {FeatureLength}.");
@@ -104,5 +110,11 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
         }
 
         return data;
+    }
+
+    public void Dispose()
+    {
+        _prep.Dispose();
+        _network.Dispose();
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace TextSketch.Core.Onnx;
 
-/// <summary>Float data to and from ORT values of whatever element type a model declares (float, float16, double).</summary>
-internal static class OnnxTensors
+/// <summary>The one tensor API: managed arrays to and from <see cref="OrtValue"/>s of whatever element type a model
+/// declares (float, float16, double; int64, int32; bool).</summary>
+public static class OnnxTensors
 {
     public static OrtValue FromFloats(TensorElementType type, float[] data, long[] shape)
     {
@@ -33,6 +34,12 @@ internal static class OnnxTensors
         TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(data, v => checked((int)v)), shape),
         _ => throw new NotSupportedException($"Element type {type} is not an integer type."),
     };
+
+    public static OrtValue FromFloats(float[] data, params long[] shape) => FromFloats(TensorElementType.Float, data, shape);
+
+    public static OrtValue FromLongs(long[] data, params long[] shape) => OrtValue.CreateTensorValueFromMemory(data, shape);
+
+    public static OrtValue FromBools(bool[] data, params long[] shape) => OrtValue.CreateTensorValueFromMemory(data, shape);
 
     /// <summary>A scalar or 1-D numeric value of the declared type (timesteps, conditioning scales).</summary>
     public static OrtValue Number(TensorElementType type, double value, long[] shape)

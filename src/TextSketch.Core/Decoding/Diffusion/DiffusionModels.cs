@@ -12,18 +12,18 @@ namespace TextSketch.Core.Decoding.Diffusion;
 /// </summary>
 internal sealed class TextEncoderModel
 {
-    public TextEncoderModel(InferenceSession session, string name)
+    public TextEncoderModel(OnnxModel model)
     {
-        OnnxSignature.Require(session, name,
+        OnnxSignature.Require(model,
             [new TensorSpec("input_ids", [TensorElementType.Int32, TensorElementType.Int64], 2)],
             [TensorSpec.Float("last_hidden_state", 3)]);
-        Session = session;
-        IdsType = session.InputMetadata["input_ids"].ElementDataType;
-        int[] dims = session.InputMetadata["input_ids"].Dimensions;
+        Model = model;
+        IdsType = model.InputMetadata["input_ids"].ElementDataType;
+        int[] dims = model.InputMetadata["input_ids"].Dimensions;
         FixedLength = dims[1] > 0 ? dims[1] : null;
     }
 
-    public InferenceSession Session { get; }
+    public OnnxModel Model { get; }
 
     public TensorElementType IdsType { get; }
 
@@ -34,15 +34,15 @@ internal sealed class TextEncoderModel
 /// <summary>The timestep input of a UNet or ControlNet: its element type and whether it is a scalar or 1-D.</summary>
 internal sealed record TimestepInput(string Name, TensorElementType Type, int Rank, int FixedLength)
 {
-    public static TimestepInput Read(InferenceSession session, string model)
+    public static TimestepInput Read(OnnxModel model)
     {
-        if (!session.InputMetadata.TryGetValue("timestep", out NodeMetadata? meta) || !meta.IsTensor
+        if (!model.InputMetadata.TryGetValue("timestep", out NodeMetadata? meta) || !meta.IsTensor
             || !(OnnxTensors.IsFloating(meta.ElementDataType) || OnnxTensors.IsInteger(meta.ElementDataType))
             || meta.Dimensions.Length > 1)
         {
             throw new ModelPackException("ModelSignatureMismatch",
                 $"The model '{model}' does not have the expected signature: missing input timestep: float|float16|double|int64|int32[rank 0 or 1]. " +
-                $"Found inputs {OnnxSignature.Describe(session.InputMetadata)}.");
+                $"Found inputs {OnnxSignature.Describe(model.InputMetadata)}.");
         }
 
         return new TimestepInput("timestep", meta.ElementDataType, meta.Dimensions.Length, meta.Dimensions.Length == 1 ? meta.Dimensions[0] : 0);
@@ -60,34 +60,34 @@ internal sealed class UnetModel
 {
     public static readonly string[] CoreInputs = ["sample", "timestep", "encoder_hidden_states"];
 
-    public UnetModel(InferenceSession session, string name)
+    public UnetModel(OnnxModel model)
     {
-        OnnxSignature.Require(session, name,
+        OnnxSignature.Require(model,
             [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3)],
             []);
-        Session = session;
-        Timestep = TimestepInput.Read(session, name);
-        SampleType = session.InputMetadata["sample"].ElementDataType;
-        HiddenType = session.InputMetadata["encoder_hidden_states"].ElementDataType;
-        FixedBatch = session.InputMetadata["sample"].Dimensions[0] > 0 ? session.InputMetadata["sample"].Dimensions[0] : null;
-        ResidualInputs = session.InputMetadata.Keys.Where(k => !CoreInputs.Contains(k)).ToList();
-        (Output, NodeMetadata outputMeta) = session.OutputMetadata.Select(kv => (kv.Key, kv.Value)).First();
+        Model = model;
+        Timestep = TimestepInput.Read(model);
+        SampleType = model.InputMetadata["sample"].ElementDataType;
+        HiddenType = model.InputMetadata["encoder_hidden_states"].ElementDataType;
+        FixedBatch = model.InputMetadata["sample"].Dimensions[0] > 0 ? model.InputMetadata["sample"].Dimensions[0] : null;
+        ResidualInputs = model.InputMetadata.Keys.Where(k => !CoreInputs.Contains(k)).ToList();
+        (Output, NodeMetadata outputMeta) = model.OutputMetadata.Select(kv => (kv.Key, kv.Value)).First();
         if (!outputMeta.IsTensor || outputMeta.Dimensions.Length != 4 || !OnnxTensors.IsFloating(outputMeta.ElementDataType))
         {
             throw new ModelPackException("ModelSignatureMismatch",
-                $"The model '{name}' does not have the expected signature: its first output should be the noise prediction, float|float16[rank 4]. " +
-                $"Found outputs {OnnxSignature.Describe(session.OutputMetadata)}.");
+                $"The model '{model.Name}' does not have the expected signature: its first output should be the noise prediction, float|float16[rank 4]. " +
+                $"Found outputs {OnnxSignature.Describe(model.OutputMetadata)}.");
         }
 
         if (ResidualInputs.Count == 0)
         {
             throw new ModelPackException("ModelSignatureMismatch",
-                $"The model '{name}' is a plain UNet without ControlNet residual inputs (down_block_N_additional_residual, mid_block_additional_residual). " +
+                $"The model '{model.Name}' is a plain UNet without ControlNet residual inputs (down_block_N_additional_residual, mid_block_additional_residual). " +
                 "A diffusion pack needs the ControlNet-enabled UNet export (e.g. the controlnet/model.onnx of TensorStack's stable-diffusion-v1-5-onnx).");
         }
     }
 
-    public InferenceSession Session { get; }
+    public OnnxModel Model { get; }
 
     public TimestepInput Timestep { get; }
 
@@ -105,30 +105,30 @@ internal sealed class UnetModel
 /// <summary>The ControlNet: sample, timestep, text states, condition image (+ optional conditioning scale) to residuals.</summary>
 internal sealed class ControlNetModel
 {
-    public ControlNetModel(InferenceSession session, string name, UnetModel unet)
+    public ControlNetModel(OnnxModel model, UnetModel unet)
     {
-        OnnxSignature.Require(session, name,
+        OnnxSignature.Require(model,
             [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3), TensorSpec.Float("controlnet_cond", 4)],
             []);
-        Session = session;
-        Timestep = TimestepInput.Read(session, name);
-        SampleType = session.InputMetadata["sample"].ElementDataType;
-        HiddenType = session.InputMetadata["encoder_hidden_states"].ElementDataType;
-        ConditionType = session.InputMetadata["controlnet_cond"].ElementDataType;
-        FixedBatch = session.InputMetadata["sample"].Dimensions[0] > 0 ? session.InputMetadata["sample"].Dimensions[0] : null;
-        if (session.InputMetadata.TryGetValue("conditioning_scale", out NodeMetadata? scale))
+        Model = model;
+        Timestep = TimestepInput.Read(model);
+        SampleType = model.InputMetadata["sample"].ElementDataType;
+        HiddenType = model.InputMetadata["encoder_hidden_states"].ElementDataType;
+        ConditionType = model.InputMetadata["controlnet_cond"].ElementDataType;
+        FixedBatch = model.InputMetadata["sample"].Dimensions[0] > 0 ? model.InputMetadata["sample"].Dimensions[0] : null;
+        if (model.InputMetadata.TryGetValue("conditioning_scale", out NodeMetadata? scale))
         {
             if (!scale.IsTensor || !OnnxTensors.IsFloating(scale.ElementDataType) || scale.Dimensions.Length > 1)
             {
                 throw new ModelPackException("ModelSignatureMismatch",
-                    $"The model '{name}' has a conditioning_scale input that is not a floating-point scalar or 1-D tensor.");
+                    $"The model '{model.Name}' has a conditioning_scale input that is not a floating-point scalar or 1-D tensor.");
             }
 
             ScaleInput = new TimestepInput("conditioning_scale", scale.ElementDataType, scale.Dimensions.Length,
                 scale.Dimensions.Length == 1 ? scale.Dimensions[0] : 0);
         }
 
-        Outputs = session.OutputMetadata.Keys.ToList();
+        Outputs = model.OutputMetadata.Keys.ToList();
 
         // Residuals travel by name when the UNet's inputs are the ControlNet's outputs (TensorStack/OnnxStack and
         // diffusers-style exports name both sides down_block_N_additional_residual / mid_block_additional_residual);
@@ -145,12 +145,12 @@ internal sealed class ControlNetModel
         else
         {
             throw new ModelPackException("ModelSignatureMismatch",
-                $"The ControlNet '{name}' and the UNet do not fit together: the UNet takes residuals " +
+                $"The ControlNet '{model.Name}' and the UNet do not fit together: the UNet takes residuals " +
                 $"{string.Join(", ", unet.ResidualInputs)} but the ControlNet produces {string.Join(", ", Outputs)}.");
         }
     }
 
-    public InferenceSession Session { get; }
+    public OnnxModel Model { get; }
 
     public TimestepInput Timestep { get; }
 
@@ -173,23 +173,23 @@ internal sealed class ControlNetModel
 /// <summary>VAE decoder (latent_sample to sample) or encoder (sample to latent).</summary>
 internal sealed class VaeModel
 {
-    public VaeModel(InferenceSession session, string name, bool decoder)
+    public VaeModel(OnnxModel model, bool decoder)
     {
         string input = decoder ? "latent_sample" : "sample";
-        OnnxSignature.Require(session, name, [TensorSpec.Float(input, 4)], decoder ? [TensorSpec.Float("sample", 4)] : []);
-        Session = session;
+        OnnxSignature.Require(model, [TensorSpec.Float(input, 4)], decoder ? [TensorSpec.Float("sample", 4)] : []);
+        Model = model;
         Input = input;
-        InputType = session.InputMetadata[input].ElementDataType;
-        Output = decoder ? "sample" : session.OutputMetadata.Keys.First();
-        NodeMetadata output = session.OutputMetadata[Output];
+        InputType = model.InputMetadata[input].ElementDataType;
+        Output = decoder ? "sample" : model.OutputMetadata.Keys.First();
+        NodeMetadata output = model.OutputMetadata[Output];
         if (!output.IsTensor || output.Dimensions.Length != 4 || !OnnxTensors.IsFloating(output.ElementDataType))
         {
             throw new ModelPackException("ModelSignatureMismatch",
-                $"The model '{name}' does not have the expected signature: its output should be float|float16[rank 4]. Found outputs {OnnxSignature.Describe(session.OutputMetadata)}.");
+                $"The model '{model.Name}' does not have the expected signature: its output should be float|float16[rank 4]. Found outputs {OnnxSignature.Describe(model.OutputMetadata)}.");
         }
     }
 
-    public InferenceSession Session { get; }
+    public OnnxModel Model { get; }
 
     public string Input { get; }
 

@@ -28,6 +28,7 @@ public sealed class DiffusionPipeline : IDisposable
 
     private readonly InstalledPack _pack;
     private readonly OnnxSessionFactory _sessions;
+    private readonly List<OnnxModel> _models = [];
     private readonly ClipTokenizer _tokenizer;
     private readonly TextEncoderModel _textEncoder;
     private readonly UnetModel _unet;
@@ -44,10 +45,18 @@ public sealed class DiffusionPipeline : IDisposable
         Settings = DiffusionSettings.FromManifest(pack.Manifest);
         _schedule = new NoiseSchedule(Settings.Noise);
         _tokenizer = ClipTokenizer.Load(pack.PathOf(VocabularyRole), pack.PathOf(MergesRole));
-        _textEncoder = new TextEncoderModel(Session(TextEncoderRole), Describe(TextEncoderRole));
-        _unet = new UnetModel(Session(UnetRole), Describe(UnetRole));
-        _controlNet = new ControlNetModel(Session(ControlNetRole), Describe(ControlNetRole), _unet);
-        _vaeDecoder = new VaeModel(Session(VaeDecoderRole), Describe(VaeDecoderRole), decoder: true);
+        try
+        {
+            _textEncoder = new TextEncoderModel(Open(TextEncoderRole));
+            _unet = new UnetModel(Open(UnetRole));
+            _controlNet = new ControlNetModel(Open(ControlNetRole), _unet);
+            _vaeDecoder = new VaeModel(Open(VaeDecoderRole), decoder: true);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public DiffusionSettings Settings { get; }
@@ -69,16 +78,7 @@ public sealed class DiffusionPipeline : IDisposable
             throw new ModelPackException("ModelPackWrongKind", $"The model pack '{pack.Name}' is a {pack.Manifest.Kind} pack, not a diffusion pack.");
         }
 
-        var sessions = new OnnxSessionFactory(device, intraOpThreads: intraOpThreads);
-        try
-        {
-            return new DiffusionPipeline(pack, sessions);
-        }
-        catch
-        {
-            sessions.Dispose();
-            throw;
-        }
+        return new DiffusionPipeline(pack, new OnnxSessionFactory(device, intraOpThreads: intraOpThreads));
     }
 
     /// <summary>Decodes one record into an image of its Width x Height.</summary>
@@ -165,11 +165,31 @@ public sealed class DiffusionPipeline : IDisposable
         }
     }
 
-    public void Dispose() => _sessions.Dispose();
+    /// <summary>Releases every model's session (and its device memory).</summary>
+    public void Dispose()
+    {
+        lock (_models)
+        {
+            foreach (OnnxModel model in _models)
+            {
+                model.Dispose();
+            }
 
-    private InferenceSession Session(string role) => _sessions.Get(_pack.PathOf(role));
+            _models.Clear();
+        }
+    }
 
-    private string Describe(string role) => $"{_pack.Name}/{_pack.Manifest.FileWithRole(role)?.Path ?? role}";
+    /// <summary>The pack's model with <paramref name="role"/>; its wrapper checks the signature.</summary>
+    private OnnxModel Open(string role)
+    {
+        OnnxModel model = OnnxModel.Open(_sessions, _pack.PathOf(role), $"{_pack.Name}/{_pack.Manifest.FileWithRole(role)?.Path ?? role}", OnnxSignatureSpec.Any);
+        lock (_models)
+        {
+            _models.Add(model);
+        }
+
+        return model;
+    }
 
     /// <summary>Text encoder output (last_hidden_state) for a prompt, as [tokens x width] floats.</summary>
     private float[] Embed(string prompt)
@@ -183,7 +203,7 @@ public sealed class DiffusionPipeline : IDisposable
         int[] ids = _tokenizer.Encode(prompt, length);
         using OrtValue input = OnnxTensors.FromIntegers(_textEncoder.IdsType, Array.ConvertAll(ids, i => (long)i), [1, length]);
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = _textEncoder.Session.Run(runOptions, ["input_ids"], [input], ["last_hidden_state"]);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = _textEncoder.Model.Run(["input_ids"], [input], ["last_hidden_state"], runOptions);
         float[] hidden = OnnxTensors.ToFloats(outputs[0]);
         if (_embeddings.Count < 64)
         {
@@ -195,7 +215,7 @@ public sealed class DiffusionPipeline : IDisposable
 
     private float[] EncodeColour(TskDocument document, int width, int height)
     {
-        _vaeEncoder ??= new VaeModel(Session(VaeEncoderRole), Describe(VaeEncoderRole), decoder: false);
+        _vaeEncoder ??= new VaeModel(Open(VaeEncoderRole), decoder: false);
         int[] field = document.Color!.RenderField(width, height);
         int plane = width * height;
         var pixels = new float[3 * plane];
@@ -209,7 +229,7 @@ public sealed class DiffusionPipeline : IDisposable
 
         using OrtValue input = OnnxTensors.FromFloats(_vaeEncoder.InputType, pixels, [1, 3, height, width]);
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeEncoder.Session.Run(runOptions, [_vaeEncoder.Input], [input], [_vaeEncoder.Output]);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeEncoder.Model.Run([_vaeEncoder.Input], [input], [_vaeEncoder.Output], runOptions);
         float[] latent = OnnxTensors.ToFloats(outputs[0]);
         long[] shape = OnnxTensors.Shape(outputs[0]);
         // Exports either sample the posterior (4 channels) or return its parameters (8: mean then log-variance);
@@ -228,7 +248,7 @@ public sealed class DiffusionPipeline : IDisposable
     {
         var scaled = Array.ConvertAll(latents, v => (float)(v / Settings.VaeScale));
         using OrtValue input = OnnxTensors.FromFloats(_vaeDecoder.InputType, scaled, shape);
-        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeDecoder.Session.Run(runOptions, [_vaeDecoder.Input], [input], [_vaeDecoder.Output]);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeDecoder.Model.Run([_vaeDecoder.Input], [input], [_vaeDecoder.Output], runOptions);
         float[] pixels = OnnxTensors.ToFloats(outputs[0]);
         long[] outShape = OnnxTensors.Shape(outputs[0]);
         int height = (int)outShape[2], width = (int)outShape[3];
@@ -365,7 +385,7 @@ public sealed class DiffusionPipeline : IDisposable
                     }
 
                     IDisposableReadOnlyCollection<OrtValue> outputs = timings.Time(Stage.ControlNet,
-                        () => controlNet.Session.Run(_runOptions, names, values, controlNet.ResidualMap.Select(m => m.Output).ToList()));
+                        () => controlNet.Model.Run(names, values, controlNet.ResidualMap.Select(m => m.Output).ToList(), _runOptions));
                     disposables.Add(outputs);
                     residuals = Rescale(outputs, controlNet.ScaleInput is null ? _conditioning : 1.0, disposables);
                     if (_conditioning == 0)
@@ -390,7 +410,7 @@ public sealed class DiffusionPipeline : IDisposable
                 for (int i = 0; i < controlNet.ResidualMap.Count; i++)
                 {
                     string input = controlNet.ResidualMap[i].UnetInput;
-                    TensorElementType wanted = unet.Session.InputMetadata[input].ElementDataType;
+                    TensorElementType wanted = unet.Model.InputMetadata[input].ElementDataType;
                     OrtValue residual = residuals[i];
                     if (residual.GetTensorTypeAndShape().ElementDataType != wanted)
                     {
@@ -402,7 +422,7 @@ public sealed class DiffusionPipeline : IDisposable
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> prediction = timings.Time(Stage.Unet,
-                    () => unet.Session.Run(_runOptions, unetNames, unetValues, [unet.Output]));
+                    () => unet.Model.Run(unetNames, unetValues, [unet.Output], _runOptions));
                 return OnnxTensors.ToFloats(prediction[0]);
             }
             finally
