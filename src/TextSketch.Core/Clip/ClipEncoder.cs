@@ -12,7 +12,7 @@ namespace TextSketch.Core.Clip;
 /// Xenova/openai exports: input_ids -> text_embeds, pixel_values -> image_embeds). Embeddings are L2-normalised, so
 /// a dot product is the cosine similarity. Thread-safe.
 /// </summary>
-public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
+public sealed class ClipEncoder : IDisposable, IImageEmbedder
 {
     public const string PackName = "clip-vit-b32";
     private const string TextRole = "text_model";
