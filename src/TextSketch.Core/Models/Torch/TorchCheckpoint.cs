@@ -15,6 +15,7 @@ public static class TorchCheckpoint
 {
     private const string DataParallelPrefix = "module.";
     private const long MaxEntryBytes = 1L << 30;
+    private const long MaxTensorElements = 1L << 28;
 
     public static TorchStateDict ReadStateDict(string path)
     {
@@ -120,9 +121,10 @@ public static class TorchCheckpoint
 
     private static byte[] Storage(ZipArchive archive, string root, TorchStorageRef storage, Dictionary<string, byte[]> cache, string name)
     {
+        long expected = storage.ElementCount <= MaxEntryBytes ? storage.ElementCount * storage.DType.SizeOf() : -1;
         if (cache.TryGetValue(storage.Key, out byte[]? bytes))
         {
-            return bytes.LongLength == storage.ElementCount * storage.DType.SizeOf()
+            return bytes.LongLength == expected
                 ? bytes
                 : throw Corrupt(name, $"the storage '{storage.Key}' is declared with two different sizes");
         }
@@ -134,7 +136,6 @@ public static class TorchCheckpoint
 
         ZipArchiveEntry entry = archive.GetEntry(root + "data/" + storage.Key)
             ?? throw Corrupt(name, $"the storage '{storage.Key}' is missing (no {root}data/{storage.Key})");
-        long expected = storage.ElementCount * storage.DType.SizeOf();
         if (entry.Length != expected)
         {
             throw Corrupt(name, $"the storage '{storage.Key}' holds {entry.Length} bytes; its pickle declares {storage.ElementCount} x {storage.DType} = {expected}");
@@ -152,23 +153,31 @@ public static class TorchCheckpoint
             throw Corrupt(name, $"the tensor '{tensorName}' starts at the negative offset {view.StorageOffset}");
         }
 
-        // The last element the view reaches must lie inside the storage (an empty view reaches none).
+        // The last element the view reaches must lie inside the storage (an empty view reaches none), and the view
+        // must be small enough to load (a stride of 0 repeats elements, so a small storage can claim a huge view).
         if (view.Shape.Any(d => d == 0))
         {
             return;
         }
 
         long last = view.StorageOffset;
+        long count = 1;
         try
         {
             for (int d = 0; d < view.Shape.Length; d++)
             {
                 last = checked(last + (view.Shape[d] - 1) * view.Strides[d]);
+                count = checked(count * view.Shape[d]);
             }
         }
         catch (OverflowException)
         {
-            last = long.MaxValue;
+            last = count = long.MaxValue;
+        }
+
+        if (count > MaxTensorElements)
+        {
+            throw Corrupt(name, $"the tensor '{tensorName}' of shape [{string.Join(",", view.Shape)}] has too many elements to load");
         }
 
         if (last >= view.Storage.ElementCount)

@@ -47,12 +47,8 @@ public sealed class TorchTensor
                 $"The tensor '{Name}' holds {DType} values; weights must be floating point.");
         }
 
+        // The reader has bounded the count (and checked it cannot overflow).
         long count = ElementCount;
-        if (count > Array.MaxLength)
-        {
-            throw new TorchCheckpointException(TorchCheckpointException.Mismatch, $"The tensor '{Name}' has {count} elements, too many to load.");
-        }
-
         var values = new float[count];
         int rank = Shape.Count;
         var index = new long[rank];

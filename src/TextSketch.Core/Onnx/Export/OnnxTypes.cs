@@ -56,48 +56,29 @@ public sealed class OnnxTensor
 
     public ReadOnlyMemory<byte> RawData { get; }
 
-    public static OnnxTensor FromSingles(string name, ReadOnlySpan<float> values, params long[] dims)
+    public static OnnxTensor FromSingles(string name, ReadOnlySpan<float> values, params long[] dims) =>
+        new(name, OnnxElementType.Float, dims, LittleEndian(values, 4, BinaryPrimitives.WriteSingleLittleEndian));
+
+    public static OnnxTensor FromHalves(string name, ReadOnlySpan<Half> values, params long[] dims) =>
+        new(name, OnnxElementType.Float16, dims, LittleEndian(values, 2, BinaryPrimitives.WriteHalfLittleEndian));
+
+    public static OnnxTensor FromInt64s(string name, ReadOnlySpan<long> values, params long[] dims) =>
+        new(name, OnnxElementType.Int64, dims, LittleEndian(values, 8, BinaryPrimitives.WriteInt64LittleEndian));
+
+    public static OnnxTensor FromInt32s(string name, ReadOnlySpan<int> values, params long[] dims) =>
+        new(name, OnnxElementType.Int32, dims, LittleEndian(values, 4, BinaryPrimitives.WriteInt32LittleEndian));
+
+    private delegate void ElementWriter<T>(Span<byte> destination, T value);
+
+    private static byte[] LittleEndian<T>(ReadOnlySpan<T> values, int size, ElementWriter<T> write)
     {
-        var raw = new byte[values.Length * 4];
+        var raw = new byte[values.Length * size];
         for (int i = 0; i < values.Length; i++)
         {
-            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), values[i]);
+            write(raw.AsSpan(size * i), values[i]);
         }
 
-        return new OnnxTensor(name, OnnxElementType.Float, dims, raw);
-    }
-
-    public static OnnxTensor FromHalves(string name, ReadOnlySpan<Half> values, params long[] dims)
-    {
-        var raw = new byte[values.Length * 2];
-        for (int i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteHalfLittleEndian(raw.AsSpan(2 * i), values[i]);
-        }
-
-        return new OnnxTensor(name, OnnxElementType.Float16, dims, raw);
-    }
-
-    public static OnnxTensor FromInt64s(string name, ReadOnlySpan<long> values, params long[] dims)
-    {
-        var raw = new byte[values.Length * 8];
-        for (int i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(8 * i), values[i]);
-        }
-
-        return new OnnxTensor(name, OnnxElementType.Int64, dims, raw);
-    }
-
-    public static OnnxTensor FromInt32s(string name, ReadOnlySpan<int> values, params long[] dims)
-    {
-        var raw = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(4 * i), values[i]);
-        }
-
-        return new OnnxTensor(name, OnnxElementType.Int32, dims, raw);
+        return raw;
     }
 
     private static int ElementSize(OnnxElementType type) => type switch
