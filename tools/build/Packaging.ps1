@@ -89,6 +89,23 @@ function New-ModuleLayout {
     $layout
 }
 
+function New-ModulePackage {
+    # <OutputPath>/TextSketch.<version>.nupkg from a module folder, through PSResourceGet (Compress-PSResource checks
+    # the manifest as Publish-PSResource does). Returns the package file.
+    param(
+        [Parameter(Mandatory)][string] $LayoutPath,
+        [Parameter(Mandatory)][string] $OutputPath
+    )
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    Test-ModuleManifest (Join-Path $LayoutPath 'TextSketch.psd1') -ErrorAction Stop | Out-Null
+    New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
+    $version = (Import-PowerShellDataFile (Join-Path $LayoutPath 'TextSketch.psd1')).ModuleVersion
+    Compress-PSResource -Path $LayoutPath -DestinationPath $OutputPath -ErrorAction Stop
+    $package = Join-Path $OutputPath "TextSketch.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource wrote no $package." }
+    Get-Item $package
+}
+
 function New-UpdatableHelp {
     # Updatable help for Update-Help: <Module>_<GUID>_HelpInfo.xml and <Module>_<GUID>_en-US_HelpContent.zip (the
     # format PowerShell 7 reads; the module runs on PowerShell 7.4+ only, so no .cab is made). The version of the

@@ -70,6 +70,30 @@ function Invoke-BuildTask {
     Write-Host "Module laid out in $ModuleDir"
 }
 
+function Invoke-PackageTask {
+    param([string] $Configuration = 'Release', [string[]] $Runtime = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64', 'any'))
+    # One .nupkg per platform (its own ONNX Runtime natives only) and one for all of them, each made by
+    # PSResourceGet's Compress-PSResource from a module folder that passed Test-ModuleManifest; plus the updatable
+    # help that the manifest's HelpInfoURI names (to attach to the release).
+    Invoke-BuildTask -Configuration $Configuration
+    if (Test-Path $PackageDir) { Remove-Item $PackageDir -Recurse -Force }
+    $rows = foreach ($rid in $Runtime) {
+        $folder = Join-Path $PackageDir $rid
+        $layout = New-ModuleLayout -ModulePath $ModuleDir -Runtime $rid -OutputPath (Join-Path $folder 'layout') -ManifestSource (Join-Path $RepoRoot 'TextSketch.psd1')
+        $package = New-ModulePackage -LayoutPath $layout -OutputPath $folder
+        [pscustomobject]@{
+            Runtime      = $rid
+            ModuleMB     = [Math]::Round((Get-FolderSize $layout) / 1MB, 1)
+            PackageMB    = [Math]::Round($package.Length / 1MB, 1)
+            Package      = $package.FullName
+        }
+    }
+    $help = New-UpdatableHelp -ModulePath $ModuleDir -OutputPath (Join-Path $PackageDir 'help')
+    $rows | Format-Table -AutoSize | Out-Host
+    Write-Host "Updatable help: $(($help.Name) -join ', ') in $(Join-Path $PackageDir 'help')"
+    Write-Host "Sizes in MiB (1,048,576 bytes). Install one with: Register-PSResourceRepository -Name TextSketchLocal -Uri <folder> -Trusted; Install-PSResource TextSketch -Repository TextSketchLocal"
+}
+
 function Invoke-CleanTask {
     param([string] $Configuration)
     foreach ($path in $OutDir, (Get-ChildItem $RepoRoot -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue)) {
