@@ -96,6 +96,10 @@ public sealed record ModelManifest
     [JsonPropertyName("description")]
     public string? Description { get; init; }
 
+    /// <summary>For people: e.g. why some files carry no size or sha256 ("sha256": null). Not read by the installer.</summary>
+    [JsonPropertyName("note")]
+    public string? Note { get; init; }
+
     [JsonPropertyName("baseUri")]
     public string? BaseUri { get; init; }
 
