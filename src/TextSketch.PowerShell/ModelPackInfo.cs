@@ -10,6 +10,7 @@ public enum ModelKind
     Sketch,
     Captioner,
     Clip,
+    Runtime,
 }
 
 /// <summary>A model pack as Get-TextSketchModel and Install-TextSketchModel report it.</summary>

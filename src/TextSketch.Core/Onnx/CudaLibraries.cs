@@ -36,8 +36,13 @@ public static class CudaLibraries
     public static string Explain(string reason)
     {
         IReadOnlyList<string> missing = Missing();
-        return missing.Count > 0
-            ? $"{string.Join(", ", missing)} cannot be loaded (install the NVIDIA driver, the CUDA 13 runtime and cuDNN 9, or put them on the library path)"
-            : reason;
+        if (missing.Count == 0)
+        {
+            return reason;
+        }
+
+        string libraries = $"{string.Join(", ", missing)} cannot be loaded (install the NVIDIA driver, the CUDA 13 runtime and cuDNN 9, or put them on the library path)";
+        // Running the module's CPU build, both are needed: the CUDA build (a pack) and the libraries it loads.
+        return reason.Contains(Onnx.OnnxRuntimeLibrary.CudaPackName, StringComparison.Ordinal) ? $"{reason}; and {libraries}" : libraries;
     }
 }

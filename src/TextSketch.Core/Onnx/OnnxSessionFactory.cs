@@ -93,7 +93,9 @@ public sealed class OnnxSessionFactory
                 _cudaProbed = true;
                 if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
                 {
-                    _cudaFailure = "this ONNX Runtime build has no CUDA execution provider";
+                    _cudaFailure = OnnxRuntimeLibrary.LoadedFromPack is null
+                        ? $"the module's ONNX Runtime is the CPU build; install the CUDA build with 'Install-TextSketchModel -Name {OnnxRuntimeLibrary.CudaPackName}' (linux-x64, win-x64) and start a new PowerShell session"
+                        : "this ONNX Runtime build has no CUDA execution provider";
                 }
                 else
                 {

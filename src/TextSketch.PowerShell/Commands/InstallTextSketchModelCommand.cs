@@ -2,6 +2,7 @@ using System.Management.Automation;
 using TextSketch.Core;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
+using TextSketch.Core.Onnx;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -103,6 +104,8 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     private void Install(ModelManifest manifest, Uri? location)
     {
+        // Only this machine's files (a runtime pack lists every platform's) count in -WhatIf and get installed.
+        manifest = PackPlatforms.ForThisMachine(manifest);
         string target = Path.Combine(_root, manifest.Name);
         string size = manifest.Files.All(f => f.Size is not null) ? $", {Bytes(manifest.TotalSize)}" : string.Empty;
         string action = Mirror is null
@@ -132,6 +135,11 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
             else
             {
                 WriteVerbose($"Installed '{manifest.Name}' in '{result.Pack.Directory}' ({Bytes(result.BytesDownloaded)} downloaded).");
+            }
+
+            if (manifest.Name == OnnxRuntimeLibrary.CudaPackName && OnnxRuntimeLibrary.Resolved && OnnxRuntimeLibrary.LoadedFromPack is null)
+            {
+                WriteWarning($"ONNX Runtime is already loaded in this session (the module's CPU build); the CUDA build in '{result.Pack.Directory}' loads in the next PowerShell session.");
             }
 
             PackStatus status = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, _root).FirstOrDefault(p => p.Name == manifest.Name)
