@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using TextSketch.Core;
 using TextSketch.Core.Caption;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;

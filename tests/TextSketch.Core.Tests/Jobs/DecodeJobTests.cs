@@ -163,7 +163,7 @@ public sealed class DecodeJobTests : IDisposable
         using var packs = new DiffusionTinyPacks();
         packs.Write("sd15-canny", new Sd15TinyOptions());
         var host = new RecordingHost();
-        var options = new DecodeJobOptions { Destination = _out, Decode = new DecodeOptions { ModelRoot = packs.Root, Steps = 3, Device = Onnx.ExecutionDevice.Cpu } };
+        var options = new DecodeJobOptions { Destination = _out, Decode = new DecodeOptions { ModelRoot = packs.Root, Steps = 3, Device = TextSketch.Core.Onnx.ExecutionDevice.Cpu } };
         using var job = new DecodeJob(options, host);
         int thread = Environment.CurrentManagedThreadId;
         IReadOnlyList<DecodeOutcome> now = job.Add(DecodeSource.FromFile(Record(1)));

@@ -1,4 +1,4 @@
-namespace TextSketch.Core.Format;
+namespace TextSketch.Core;
 
 /// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as in zip, PNG and gzip.</summary>
 public static class Crc32
