@@ -41,6 +41,7 @@ internal static class EnumMap
         ModelPackKind.Sketch => ModelKind.Sketch,
         ModelPackKind.Captioner => ModelKind.Captioner,
         ModelPackKind.Clip => ModelKind.Clip,
+        ModelPackKind.Runtime => ModelKind.Runtime,
         _ => throw Unknown(kind),
     };
 
