@@ -10,7 +10,7 @@ namespace TextSketch.Commands;
 /// <summary>Downloads and verifies model packs into the model root (Install-TextSketchModel).</summary>
 [Cmdlet(VerbsLifecycle.Install, "TextSketchModel", DefaultParameterSetName = NameSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelPackInfo))]
-public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
+public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposable
 {
     private const string NameSet = "Name";
     private const string ManifestSet = "Manifest";
@@ -33,10 +33,6 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
     [ValidateNotNull]
     public Uri? Mirror { get; set; }
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ModelRoot { get; set; }
-
     /// <summary>Reinstall packs that are already installed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -56,7 +52,7 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
 
         try
         {
-            _root = ModelPacks.ResolveRoot(this, ModelRoot);
+            _root = ResolvedModelRoot;
             _shipped = ModelCatalog.Shipped(ModelPacks.ShippedManifestDirectory);
         }
         catch (Exception e) when (e is TextSketchException or PSArgumentException)
@@ -75,7 +71,7 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
             {
                 string source = Uri.TryCreate(Manifest, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" or "file"
                     ? Manifest
-                    : ModelPacks.ResolvePath(this, Manifest);
+                    : FileSystemPath(Manifest, "ManifestInvalid");
                 (manifest, location) = ModelCatalog.LoadManifest(source, TimeSpan.FromSeconds(TimeoutSec), _stopping.Token);
             }
             catch (Exception e) when (e is TextSketchException or PSArgumentException or IOException or UnauthorizedAccessException)

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using TextSketch.Core.Format;
 
 namespace TextSketch.Core.Models.Torch;
 

@@ -22,7 +22,7 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
     {
         IReadOnlyList<string> names = SharedPiDiNetData.ReferenceNames();
         Assert.NotEmpty(names);
-        var runner = new PiDiNetRunner(model.Session);
+        PiDiNetRunner runner = model.Runner;
         var failures = new List<string>();
         foreach (string name in names)
         {
@@ -71,7 +71,7 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
     [Fact]
     public void The_graph_takes_any_size_and_keeps_it()
     {
-        var runner = new PiDiNetRunner(model.Session);
+        PiDiNetRunner runner = model.Runner;
         foreach ((int w, int h) in new[] { (1, 1), (7, 3), (33, 16) })
         {
             float[] map = runner.SoftMap(Support.TestImages.Scene(w, h, w + h));
@@ -83,7 +83,6 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
     /// <summary>The checkpoint converted once for the class, run on the CPU with one thread.</summary>
     public sealed class ConvertedModel : IDisposable
     {
-        private readonly OnnxSessionFactory _sessions = new(ExecutionDevice.Cpu, intraOpThreads: 1);
         private readonly string _folder = Directory.CreateTempSubdirectory("pidinet-test-").FullName;
 
         public ConvertedModel()
@@ -91,16 +90,16 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
             Bytes = PiDiNetConverter.Convert(SharedPiDiNetData.Checkpoint);
             string path = Path.Combine(_folder, "pidinet.onnx");
             File.WriteAllBytes(path, Bytes);
-            Session = _sessions.Get(path);
+            Runner = PiDiNetRunner.Open(new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1), path);
         }
 
         public byte[] Bytes { get; }
 
-        public Microsoft.ML.OnnxRuntime.InferenceSession Session { get; }
+        public PiDiNetRunner Runner { get; }
 
         public void Dispose()
         {
-            _sessions.Dispose();
+            Runner.Dispose();
             Directory.Delete(_folder, recursive: true);
         }
     }
