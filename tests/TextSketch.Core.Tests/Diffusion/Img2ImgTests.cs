@@ -221,6 +221,10 @@ public sealed class Img2ImgTests : IDisposable
         Assert.Equal(1.0, pipeline.StrengthFor(text, null));
         Assert.Equal(0.8, pipeline.StrengthFor(TinyPacks.Document(), null));
         Assert.Equal(0.5, pipeline.StrengthFor(TinyPacks.Document(), 0.5));
+        // The pack's 0.8 of a single step would run none: a default never fails a short run, it starts from noise.
+        Assert.Equal(0.8, pipeline.StrengthFor(TinyPacks.Document(), null, steps: 2));
+        Assert.Equal(1.0, pipeline.StrengthFor(TinyPacks.Document(), null, steps: 1));
+        Assert.Equal(0.5, pipeline.StrengthFor(TinyPacks.Document(), 0.5, steps: 1)); // explicit: StepsRun refuses it
 
         _packs.Write("sd15-canny", Fp16);
         TskRecord record = TskFile.Write(text);

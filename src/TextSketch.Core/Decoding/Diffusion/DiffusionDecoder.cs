@@ -90,7 +90,7 @@ public sealed class DiffusionDecoder : ITskDecoder
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(options);
         DiffusionPipeline pipeline = _pipeline ?? throw new InvalidOperationException("Prepare the decoder before decoding.");
-        double strength = pipeline.StrengthFor(record.Document, options.Strength);
+        double strength = pipeline.StrengthFor(record.Document, options.Strength, options.Steps);
         // The start image is only made when a start from it runs (strength below 1).
         RgbImage? init = strength < 1 ? _weightFree!.Decode(record, options, null, cancellationToken).Image : null;
         var request = new DiffusionRequest

@@ -94,9 +94,11 @@ public sealed class DiffusionPipeline : IDisposable
     /// The strength a record decodes with: 1 (pure text + sketch) for a record without a colour layer
     /// (<see cref="TskDocument.HasColorLayer"/>); otherwise <paramref name="requested"/> (-Strength), else the pack's
     /// <see cref="DiffusionSettings.Strength"/> — also 1 when the pack has no VAE encoder, which only an explicit
-    /// request below 1 turns into an error (ErrorId VaeEncoderMissing).
+    /// request below 1 turns into an error (ErrorId VaeEncoderMissing), and when the pack's strength would leave no
+    /// step of <paramref name="steps"/> (null: the pack's) to run (an explicit one is then refused by
+    /// <see cref="StepsRun"/>).
     /// </summary>
-    public double StrengthFor(TskDocument document, double? requested)
+    public double StrengthFor(TskDocument document, double? requested, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         if (requested is double value)
@@ -122,7 +124,8 @@ public sealed class DiffusionPipeline : IDisposable
             return 1.0;
         }
 
-        return strength;
+        // A default the user did not choose never makes a short run fail: with too few steps the whole run is from noise.
+        return requested is null && (int)((steps ?? Settings.Steps) * strength) < 1 ? 1.0 : strength;
     }
 
     /// <summary>How many denoising steps a start at <paramref name="strength"/> runs: floor(steps · strength), as
@@ -189,24 +192,24 @@ public sealed class DiffusionPipeline : IDisposable
         // The initial noise is the first draw either way, so a strength-1 decode is the same as before img2img existed.
         float[] initialNoise = noise.NextGaussians(4 * latentWidth * latentHeight);
         int start = steps - run;
-        float[] latents;
-        if (start > 0)
-        {
-            // Img2img: the init image at the model resolution, VAE-encoded (its posterior's ε drawn next from the same
-            // generator), scaled, and noised to the first timestep that runs (diffusers' get_timesteps + add_noise).
-            float[] init = timings.Time(Stage.VaeEncoder, () => EncodeInit(request.InitImage!, width, height, noise));
-            latents = scheduler.AddNoise(init, initialNoise, start);
-        }
-        else
-        {
-            latents = Array.ConvertAll(initialNoise, v => (float)(v * scheduler.InitNoiseSigma));
-        }
-
         using var runOptions = new RunOptions();
         using CancellationTokenRegistration stop = cancellationToken.Register(() => runOptions.Terminate = true);
         var denoiser = new Denoiser(this, runOptions, plane, width, height, positive, negative, tokens, conditioning, guidance);
         try
         {
+            float[] latents;
+            if (start > 0)
+            {
+                // Img2img: the init image at the model resolution, VAE-encoded (its posterior's ε drawn next from the
+                // same generator), scaled, and noised to the first timestep that runs (diffusers' get_timesteps + add_noise).
+                float[] init = timings.Time(Stage.VaeEncoder, () => EncodeInit(request.InitImage!, width, height, noise, runOptions));
+                latents = scheduler.AddNoise(init, initialNoise, start);
+            }
+            else
+            {
+                latents = Array.ConvertAll(initialNoise, v => (float)(v * scheduler.InitNoiseSigma));
+            }
+
             for (int step = start; step < steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -306,10 +309,9 @@ public sealed class DiffusionPipeline : IDisposable
 
     /// <summary>The init image as the img2img start's clean latents: resized to the model resolution, in [-1, 1],
     /// VAE-encoded to a posterior sample, times the VAE scale (0.18215 for SD 1.x).</summary>
-    private float[] EncodeInit(RgbImage image, int width, int height, GaussianNoise noise)
+    private float[] EncodeInit(RgbImage image, int width, int height, GaussianNoise noise, RunOptions runOptions)
     {
         float[] pixels = ImageTensors.Resize(image, width, height, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]);
-        using var runOptions = new RunOptions();
         float[] latent = _vaeEncoder!.Encode(pixels, width, height, noise, runOptions);
         for (int i = 0; i < latent.Length; i++)
         {
