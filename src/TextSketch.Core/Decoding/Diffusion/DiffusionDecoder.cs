@@ -80,6 +80,11 @@ public sealed class DiffusionDecoder : ITskDecoder
                 $"instead of from their colour layer at the pack's strength {_pipeline.Settings.Strength}. Add vae_encoder/model.onnx to the pack, or use -Strength 1 to silence this warning."));
         }
 
+        if (_pipeline.VaeEncoderNondeterminism is string why && _options.Strength is not 1.0)
+        {
+            messages.Warning($"Images that start from a record's colour layer may differ between runs with the pack '{_pack.Name}': {why}. Use -Strength 1 for reproducible images.");
+        }
+
         _weightFree = TskDecoders.WeightFree.Open(_options);
         _weightFree.Prepare(messages);
         messages.Verbose($"Diffusion decoder: pack '{_pipeline.PackName}' on {_pipeline.ProviderName}; records with a colour layer start from the {_weightFree.Name} decoder's reconstruction.");

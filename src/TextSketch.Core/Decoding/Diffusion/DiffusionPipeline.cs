@@ -72,6 +72,9 @@ public sealed class DiffusionPipeline : IDisposable
     /// below 1) needs; without one every record starts from pure noise.</summary>
     public bool HasVaeEncoder => _vaeEncoder is not null;
 
+    /// <summary>Why starts from an init image are not reproducible with this pack (null: they are, as they should be).</summary>
+    public string? VaeEncoderNondeterminism { get; private set; }
+
     /// <summary>"CUDAExecutionProvider" or "CPUExecutionProvider".</summary>
     public string ProviderName => _sessions.ProviderName;
 
@@ -301,10 +304,21 @@ public sealed class DiffusionPipeline : IDisposable
         string path = _pack.PathOf(VaeEncoderRole);
         string name = $"{_pack.Name}/{_pack.Manifest.FileWithRole(VaeEncoderRole)?.Path ?? VaeEncoderRole}";
         (byte[] Model, IReadOnlyList<NoiseInput> Inputs)? exposed = File.Exists(path) ? PosteriorNoiseInputs.Expose(File.ReadAllBytes(path)) : null;
-        OnnxModel model = Track(exposed is { } rewritten
-            ? OnnxModel.Open(_sessions, rewritten.Model, name, OnnxSignatureSpec.Any)
-            : OnnxModel.Open(_sessions, path, name, OnnxSignatureSpec.Any));
-        return new VaeEncoderModel(model, exposed?.Inputs ?? []);
+        if (exposed is { } rewritten)
+        {
+            try
+            {
+                return new VaeEncoderModel(Track(OnnxModel.Open(_sessions, rewritten.Model, name, OnnxSignatureSpec.Any)), rewritten.Inputs);
+            }
+            catch (ModelPackException e) when (e.ErrorId == "ModelLoadFailed")
+            {
+                // E.g. weights in an external data file, which a model loaded from memory cannot find: load it as it
+                // is, and say that its own random draws make img2img starts differ from run to run.
+                VaeEncoderNondeterminism = $"its VAE encoder draws the posterior's noise with ONNX Runtime's unseeded generator, and the rewrite that makes the noise ours did not load ({e.Message})";
+            }
+        }
+
+        return new VaeEncoderModel(Track(OnnxModel.Open(_sessions, path, name, OnnxSignatureSpec.Any)), []);
     }
 
     /// <summary>The init image as the img2img start's clean latents: resized to the model resolution, in [-1, 1],
