@@ -16,9 +16,6 @@ public sealed record LayerFitOptions
     /// never below; the full image when its cells are already that small. Smaller is faster and rougher.</summary>
     public int CellPixels { get; init; } = 4;
 
-    /// <summary>Solver work per decode inside the fit.</summary>
-    public SolveSchedule Schedule { get; init; } = new(1, 2, 1);
-
     /// <summary>Fit the chroma planes too (else they keep their box averages).</summary>
     public bool FitChroma { get; init; } = true;
 
@@ -75,7 +72,7 @@ public static class LayerFitter
             float[] start = box.Plane(p);
             fitted[p] = p > 0 && !options.FitChroma
                 ? start
-                : FitPlane(scene.System(p == 0 ? lumaGrid : chromaGrid), target[p], start, options);
+                : FitPlane(scene.System(p == 0 ? lumaGrid : chromaGrid), target[p], start, options.Iterations, p == 0 ? paint.Schedule : paint.ChromaSchedule);
         });
         return new ColorLayerPlanes(grid, fitted[0], fitted[1], fitted[2]);
     }
@@ -85,25 +82,25 @@ public static class LayerFitter
     /// step along each direction from its actual decode, so every step lowers the error even though the solves
     /// inside are approximate). Returns the cells clamped to 0..255.
     /// </summary>
-    internal static float[] FitPlane(PlaneSystem system, float[] target, float[] start, LayerFitOptions options)
+    internal static float[] FitPlane(PlaneSystem system, float[] target, float[] start, int iterations, SolveSchedule schedule)
     {
         PlaneSystem.Workspace work = system.CreateWorkspace();
         int n = target.Length;
         int cells = start.Length;
         var c = Array.ConvertAll(start, v => (double)v);
         var residual = new double[n];
-        float[] decoded = Decode(system, c, options.Schedule, work);
+        float[] decoded = Decode(system, c, schedule, work);
         for (int i = 0; i < n; i++)
         {
             residual[i] = target[i] - decoded[i];
         }
 
-        double[] gradient = Adjoint(system, residual, options.Schedule, work);
+        double[] gradient = Adjoint(system, residual, schedule, work);
         var direction = (double[])gradient.Clone();
         double gg = Dot(gradient, gradient);
-        for (int iteration = 0; iteration < options.Iterations && gg > 0; iteration++)
+        for (int iteration = 0; iteration < iterations && gg > 0; iteration++)
         {
-            float[] q = Decode(system, direction, options.Schedule, work);
+            float[] q = Decode(system, direction, schedule, work);
             double rq = 0, qq = 0;
             for (int i = 0; i < n; i++)
             {
@@ -122,7 +119,7 @@ public static class LayerFitter
                 c[k] += alpha * direction[k];
             }
 
-            if (iteration + 1 == options.Iterations)
+            if (iteration + 1 == iterations)
             {
                 break;
             }
@@ -132,7 +129,7 @@ public static class LayerFitter
                 residual[i] -= alpha * q[i];
             }
 
-            double[] next = Adjoint(system, residual, options.Schedule, work);
+            double[] next = Adjoint(system, residual, schedule, work);
             double change = 0;
             for (int k = 0; k < cells; k++)
             {

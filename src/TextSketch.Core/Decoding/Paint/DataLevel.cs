@@ -20,27 +20,27 @@ internal sealed class DataLevel
     /// <summary>1 / (degree + λ Σ weight²): the Gauss–Seidel divisor.</summary>
     public float[] InverseDiagonal { get; }
 
-    public static DataLevel Fine(LayerGrid grid, LinkLevel links, float lambda)
+    /// <summary>Level 0's data term as a node list (used only when level 0 is also the coarsest).</summary>
+    public static DataLevel Fine(BoxCells box, int width, float[] degree, float lambda)
     {
-        int w = grid.ImageWidth;
-        int h = grid.ImageHeight;
-        var start = new int[(w * h) + 1];
-        var cell = new int[w * h];
-        var weight = new float[w * h];
-        for (int y = 0; y < h; y++)
+        int height = box.RowOf.Length;
+        int[] columnOf = box.ColumnOfPixel(width);
+
+        var start = new int[(width * height) + 1];
+        var cell = new int[width * height];
+        var weight = new float[width * height];
+        for (int y = 0, i = 0; y < height; y++)
         {
-            int cy = grid.RowOf(y);
-            for (int x = 0; x < w; x++)
+            int row = box.RowOf[y] * box.Columns;
+            for (int x = 0; x < width; x++, i++)
             {
-                int cx = grid.ColumnOf(x);
-                int i = (y * w) + x;
                 start[i + 1] = i + 1;
-                cell[i] = (cy * grid.Columns) + cx;
-                weight[i] = 1f / grid.CellArea(cx, cy);
+                cell[i] = row + columnOf[x];
+                weight[i] = (float)box.Weight[cell[i]];
             }
         }
 
-        return new DataLevel(start, cell, weight, Inverse(links.Degree, start, weight, lambda));
+        return new DataLevel(start, cell, weight, Inverse(degree, start, weight, lambda));
     }
 
     /// <summary>Per pixel along one axis, the two cells whose bilinear hats cover it (cell centres at the cells'
@@ -83,7 +83,67 @@ internal sealed class DataLevel
         return (cells, weights);
     }
 
-    /// <summary>The data term of the next level: D·P, each block's weights summed per cell (cells in ascending order).</summary>
+    /// <summary>Level 1's data term straight from level 0's box cells (each pixel in one cell, weight 1/area). A
+    /// level-1 aggregate lies within a 2x2 block, so it touches at most four cells.</summary>
+    public static DataLevel FromBox(BoxCells box, int width, int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
+    {
+        int height = box.RowOf.Length;
+        int[] columnOf = box.ColumnOfPixel(width);
+        var count = new int[coarseCount];
+        var cells = new int[4 * coarseCount];
+        var weights = new float[4 * coarseCount];
+        for (int y = 0, i = 0; y < height; y++)
+        {
+            int row = box.RowOf[y] * box.Columns;
+            for (int x = 0; x < width; x++, i++)
+            {
+                int a = aggregateOf[i];
+                int k = row + columnOf[x];
+                float v = (float)box.Weight[k];
+                int at = 4 * a;
+                int end = at + count[a];
+                while (at < end && cells[at] != k)
+                {
+                    at++;
+                }
+
+                if (at < end)
+                {
+                    weights[at] += v;
+                    continue;
+                }
+
+                // A new cell for this aggregate: insert in ascending order.
+                while (at > 4 * a && cells[at - 1] > k)
+                {
+                    cells[at] = cells[at - 1];
+                    weights[at] = weights[at - 1];
+                    at--;
+                }
+
+                cells[at] = k;
+                weights[at] = v;
+                count[a]++;
+            }
+        }
+
+        var start = new int[coarseCount + 1];
+        for (int a = 0; a < coarseCount; a++)
+        {
+            start[a + 1] = start[a] + count[a];
+        }
+
+        var cell = new int[start[^1]];
+        var weight = new float[start[^1]];
+        for (int a = 0; a < coarseCount; a++)
+        {
+            Array.Copy(cells, 4 * a, cell, start[a], count[a]);
+            Array.Copy(weights, 4 * a, weight, start[a], count[a]);
+        }
+
+        return new DataLevel(start, cell, weight, Inverse(coarseDegree, start, weight, lambda));
+    }
+
     /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending).</summary>
     public DataLevel Coarsen(int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
     {
@@ -158,22 +218,6 @@ internal sealed class DataLevel
         }
     }
 
-    /// <summary>b += λ Dᵀ c.</summary>
-    public void AddTransposed(ReadOnlySpan<float> cells, float lambda, float[] b, int pad)
-    {
-        int n = Start.Length - 1;
-        for (int i = 0; i < n; i++)
-        {
-            double s = 0;
-            for (int e = Start[i]; e < Start[i + 1]; e++)
-            {
-                s += Weight[e] * (double)cells[Cell[e]];
-            }
-
-            b[i + pad] += (float)(lambda * s);
-        }
-    }
-
     private static float[] Inverse(float[] degree, int[] start, float[] weight, float lambda)
     {
         var inverse = new float[degree.Length];
@@ -228,6 +272,58 @@ internal sealed class BoxCells
 
     /// <summary>1 / cell area: the weight of each of the cell's pixels in its mean.</summary>
     public double[] Weight { get; }
+
+    public int[] ColumnOfPixel(int width)
+    {
+        var columnOf = new int[width];
+        for (int cx = 0; cx < Columns; cx++)
+        {
+            for (int x = ColumnStart[cx]; x < ColumnStart[cx + 1]; x++)
+            {
+                columnOf[x] = cx;
+            }
+        }
+
+        return columnOf;
+    }
+
+    /// <summary>1 / (degree + λ/area²) per pixel: level 0's Gauss–Seidel divisor.</summary>
+    public float[] InverseDiagonal(int width, float[] degree, float lambda)
+    {
+        var inverse = new float[degree.Length];
+        for (int y = 0, i = 0; y < RowOf.Length; y++)
+        {
+            int row = RowOf[y] * Columns;
+            for (int cx = 0; cx < Columns; cx++)
+            {
+                double a = Weight[row + cx];
+                for (int x = ColumnStart[cx]; x < ColumnStart[cx + 1]; x++, i++)
+                {
+                    inverse[i] = (float)(1.0 / (degree[i] + (lambda * a * a)));
+                }
+            }
+        }
+
+        return inverse;
+    }
+
+    /// <summary>b[i + pad] += λ c_k / area_k for each pixel i of cell k: λ Dᵀ c.</summary>
+    public void AddTransposed(ReadOnlySpan<float> cells, float lambda, float[] b, int pad)
+    {
+        int w = ColumnStart[^1];
+        for (int y = 0; y < RowOf.Length; y++)
+        {
+            int row = RowOf[y] * Columns;
+            for (int cx = 0; cx < Columns; cx++)
+            {
+                float v = (float)(lambda * Weight[row + cx] * cells[row + cx]);
+                for (int i = (y * w) + ColumnStart[cx] + pad, end = (y * w) + ColumnStart[cx + 1] + pad; i < end; i++)
+                {
+                    b[i] += v;
+                }
+            }
+        }
+    }
 
     /// <summary>sums[k] = mean of x over cell k.</summary>
     public void Scatter(float[] x, int pad, double[] sums)

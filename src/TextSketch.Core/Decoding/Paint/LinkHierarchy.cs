@@ -5,8 +5,10 @@ namespace TextSketch.Core.Decoding.Paint;
 /// each coarser level merges the nodes of 2x2 blocks of positions (pairs, for a single row or column) — but only
 /// nodes joined inside the block by strong links, so an aggregate never straddles an edge: the two sides of a cut,
 /// and every region a contour encloses, stay separate unknowns down to the coarsest level, where those slow modes
-/// (a whole region's level) are solved exactly. A coarse link's weight is half the sum of the fine links it
-/// replaces (the rediscretised Laplacian: piecewise-constant aggregates would make the Galerkin one twice as stiff).
+/// (a whole region's level) are solved exactly. A coarse link's weight is half the sum of the strong fine links it
+/// replaces (the rediscretised Laplacian: piecewise-constant aggregates would make the Galerkin one twice as stiff)
+/// plus the full sum of the weak ones (a cut is an interface, which aggregates represent exactly; halving it at every
+/// level would cut an enclosed region off from its surroundings).
 /// Shared by every plane decoded with the same sketch.
 /// </summary>
 internal sealed class LinkHierarchy
@@ -15,7 +17,7 @@ internal sealed class LinkHierarchy
     public const int CoarsestUnknowns = 128;
 
     /// <summary>A link is strong when at least this share of the strongest link at either end.</summary>
-    private const float Strength = 0.25f;
+    internal const float Strength = 0.25f;
 
     /// <summary>Coarsening that keeps more than this share of the nodes has stalled (many enclosed regions).</summary>
     private const double Stalled = 0.85;
@@ -179,44 +181,209 @@ internal sealed class GraphLevel
     /// <summary>Pixels a node stands for.</summary>
     public float[] Mass { get; }
 
-    /// <summary>Level 1 from the pixel grid.</summary>
+    /// <summary>
+    /// Level 1 from the pixel grid: <see cref="Coarsen"/>'s rule (aggregates of strongly linked pixels within each
+    /// 2x2 block, numbered in block raster order by first member, half of strong and all of weak crossing links),
+    /// worked directly on the grid's stencil — the image-sized level is most of the building work.
+    /// </summary>
     public static (GraphLevel Level, int[] AggregateOf) FromGrid(LinkLevel fine, float strength, float anchor)
     {
         int w = fine.Width;
         int h = fine.Height;
-        var graph = new FineGraph(fine);
-        return Build(fine.Count, w, h, (i) => (i % w, i / w), graph.Links, strength, graph.Strongest, _ => 1f, anchor);
-    }
-
-    public (GraphLevel Level, int[] AggregateOf) Coarsen(float strength, float anchor) =>
-        Build(Count, PositionWidth, PositionHeight, i => (X[i], Y[i]), Links, strength, Strongest, i => Mass[i], anchor);
-
-    private IEnumerable<(int Neighbour, float Weight)> Links(int i)
-    {
-        for (int e = Start[i]; e < Start[i + 1]; e++)
+        int n = fine.Count;
+        int sx = w > 1 ? 2 : 1;
+        int sy = h > 1 ? 2 : 1;
+        int cw = (w + sx - 1) / sx;
+        int ch = (h + sy - 1) / sy;
+        float[] left = fine.Left;
+        float[] up = fine.Up;
+        var aggregate = new int[n];
+        var xs = new List<int>(n / 3);
+        var ys = new List<int>(n / 3);
+        var pixel = new int[4];
+        var label = new int[4];
+        for (int by = 0; by < ch; by++)
         {
-            yield return (Neighbour[e], Weight[e]);
-        }
-    }
+            for (int bx = 0; bx < cw; bx++)
+            {
+                int count = Block(bx, by, pixel);
+                for (int k = 0; k < 4; k++)
+                {
+                    label[k] = k;
+                }
 
-    private float Strongest(int i)
-    {
-        float best = 0;
-        for (int e = Start[i]; e < Start[i + 1]; e++)
+                // Internal links of the block: (0,1) and (2,3) horizontal, (0,2) and (1,3) vertical, where present.
+                if (sx == 2 && sy == 2)
+                {
+                    if (count == 4)
+                    {
+                        Join(0, 1, left[pixel[1]]);
+                        Join(2, 3, left[pixel[3]]);
+                        Join(0, 2, up[pixel[2]]);
+                        Join(1, 3, up[pixel[3]]);
+                    }
+                    else if (count == 2)
+                    {
+                        // A block on the right or bottom border: a pair, joined horizontally or vertically.
+                        Join(0, 1, pixel[1] == pixel[0] + 1 ? left[pixel[1]] : up[pixel[1]]);
+                    }
+                }
+                else if (count == 2)
+                {
+                    Join(0, 1, sx == 2 ? left[pixel[1]] : up[pixel[1]]);
+                }
+
+                // Aggregates in order of their first pixel (pixels are in raster order).
+                for (int k = 0; k < count; k++)
+                {
+                    if (label[k] == k)
+                    {
+                        label[k] = -(xs.Count + 1);
+                        xs.Add(bx);
+                        ys.Add(by);
+                    }
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    int l = label[k];
+                    aggregate[pixel[k]] = l < 0 ? -l - 1 : -label[l] - 1;
+                }
+
+            }
+        }
+
+        int coarseCount = xs.Count;
+        var start = new int[coarseCount + 1];
+        var neighbour = new List<int>(4 * coarseCount);
+        var weights = new List<float>(4 * coarseCount);
+        var masses = new float[coarseCount];
+        var accumulator = new float[coarseCount];
+        var touched = new List<int>(16);
+        int a = 0;
+        for (int by = 0; by < ch; by++)
         {
-            best = Math.Max(best, Weight[e]);
+            for (int bx = 0; bx < cw; bx++)
+            {
+                int count = Block(bx, by, pixel);
+                int firstAggregate = aggregate[pixel[0]];
+                int lastAggregate = firstAggregate;
+                for (int k = 1; k < count; k++)
+                {
+                    lastAggregate = Math.Max(lastAggregate, aggregate[pixel[k]]);
+                }
+
+                for (; a <= lastAggregate; a++)
+                {
+                    touched.Clear();
+                    for (int k = 0; k < count; k++)
+                    {
+                        int p = pixel[k];
+                        if (aggregate[p] != a)
+                        {
+                            continue;
+                        }
+
+                        masses[a]++;
+                        int x = p % w;
+                        if (p >= w)
+                        {
+                            Cross(p, p - w, up[p]);
+                        }
+
+                        if (x > 0)
+                        {
+                            Cross(p, p - 1, left[p]);
+                        }
+
+                        if (x < w - 1)
+                        {
+                            Cross(p, p + 1, left[p + 1]);
+                        }
+
+                        if (p + w < n)
+                        {
+                            Cross(p, p + w, up[p + w]);
+                        }
+                    }
+
+                    // In first-touched order: fixed by the input, so the sums downstream are too.
+                    foreach (int b in touched)
+                    {
+                        neighbour.Add(b);
+                        weights.Add(accumulator[b]);
+                        accumulator[b] = 0;
+                    }
+
+                    start[a + 1] = neighbour.Count;
+                }
+            }
         }
 
-        return best;
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        return (level, aggregate);
+
+        int Block(int bx, int by, int[] pixels)
+        {
+            int count = 0;
+            for (int y = by * sy; y < Math.Min(h, (by + 1) * sy); y++)
+            {
+                for (int x = bx * sx; x < Math.Min(w, (bx + 1) * sx); x++)
+                {
+                    pixels[count++] = (y * w) + x;
+                }
+            }
+
+            return count;
+        }
+
+        float MaxLink(int p) => Math.Max(Math.Max(left[p], left[p + 1]), Math.Max(up[p], up[p + w]));
+
+        bool Strong(int p, int q, float weight) => weight > 0 && weight >= strength * Math.Max(MaxLink(p), MaxLink(q));
+
+        void Join(int i, int j, float weight)
+        {
+            if (Strong(pixel[i], pixel[j], weight))
+            {
+                int keep = Math.Min(label[i], label[j]);
+                int drop = Math.Max(label[i], label[j]);
+                for (int k = 0; k < 4; k++)
+                {
+                    if (label[k] == drop)
+                    {
+                        label[k] = keep;
+                    }
+                }
+            }
+        }
+
+        void Cross(int p, int q, float weight)
+        {
+            int b = aggregate[q];
+            if (b == a || !(weight > 0))
+            {
+                return;
+            }
+
+            if (accumulator[b] == 0)
+            {
+                touched.Add(b);
+            }
+
+            bool strong = weight >= LinkHierarchy.Strength * Math.Max(MaxLink(p), MaxLink(q));
+            accumulator[b] += strong ? 0.5f * weight : weight;
+        }
     }
 
     /// <summary>
     /// Aggregates the nodes of each 2x2 block of positions that strong links join within the block (union–find),
     /// numbers the aggregates in block raster order (then by first member), and sums half the crossing links.
     /// </summary>
-    private static (GraphLevel, int[]) Build(int count, int width, int height, Func<int, (int X, int Y)> position,
-        Func<int, IEnumerable<(int Neighbour, float Weight)>> links, float strength, Func<int, float> strongest, Func<int, float> mass, float anchor)
+    public (GraphLevel Level, int[] AggregateOf) Coarsen(float strength, float anchor)
     {
+        int count = Count;
+        int width = PositionWidth;
+        int height = PositionHeight;
         int sx = width > 1 ? 2 : 1;
         int sy = height > 1 ? 2 : 1;
         int cw = (width + sx - 1) / sx;
@@ -226,17 +393,23 @@ internal sealed class GraphLevel
         var maxLink = new float[count];
         for (int i = 0; i < count; i++)
         {
-            (int x, int y) = position(i);
-            block[i] = ((y / sy) * cw) + (x / sx);
+            block[i] = ((Y[i] / sy) * cw) + (X[i] / sx);
             parent[i] = i;
-            maxLink[i] = strongest(i);
+            float strongest = 0;
+            for (int e = Start[i]; e < Start[i + 1]; e++)
+            {
+                strongest = Math.Max(strongest, Weight[e]);
+            }
+
+            maxLink[i] = strongest;
         }
 
         for (int i = 0; i < count; i++)
         {
-            foreach ((int j, float weight) in links(i))
+            for (int e = Start[i]; e < Start[i + 1]; e++)
             {
-                if (j > i && block[j] == block[i] && weight >= strength * Math.Max(maxLink[i], maxLink[j]))
+                int j = Neighbour[e];
+                if (j > i && block[j] == block[i] && Weight[e] >= strength * Math.Max(maxLink[i], maxLink[j]))
                 {
                     Union(i, j);
                 }
@@ -310,8 +483,11 @@ internal sealed class GraphLevel
             touched.Clear();
             for (int m = memberStart[a]; m < memberStart[a + 1]; m++)
             {
-                foreach ((int j, float weight) in links(members[m]))
+                int i = members[m];
+                for (int e = Start[i]; e < Start[i + 1]; e++)
                 {
+                    int j = Neighbour[e];
+                    float weight = Weight[e];
                     int b = aggregate[j];
                     if (b == a)
                     {
@@ -323,11 +499,14 @@ internal sealed class GraphLevel
                         touched.Add(b);
                     }
 
-                    accumulator[b] += 0.5f * weight;
+                    // Smooth variation across strong links: half the sum, the rediscretised Laplacian. A weak link is
+                    // an edge's interface, which piecewise-constant aggregates represent exactly: its full sum.
+                    bool strong = weight >= LinkHierarchy.Strength * Math.Max(maxLink[i], maxLink[j]);
+                    accumulator[b] += strong ? 0.5f * weight : weight;
                 }
             }
 
-            touched.Sort();
+            // In first-touched order: fixed by the input, so the sums downstream are too.
             foreach (int b in touched)
             {
                 neighbour.Add(b);
@@ -341,7 +520,7 @@ internal sealed class GraphLevel
         var masses = new float[coarseCount];
         for (int i = 0; i < count; i++)
         {
-            masses[aggregate[i]] += mass(i);
+            masses[aggregate[i]] += Mass[i];
         }
 
         var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
@@ -372,37 +551,5 @@ internal sealed class GraphLevel
                 parent[a] = b;
             }
         }
-    }
-
-    /// <summary>Level 0's links as neighbour lists (for aggregation only).</summary>
-    private sealed class FineGraph(LinkLevel fine)
-    {
-        public IEnumerable<(int Neighbour, float Weight)> Links(int i)
-        {
-            int w = fine.Width;
-            int x = i % w;
-            if (i >= w && fine.Up[i] > 0)
-            {
-                yield return (i - w, fine.Up[i]);
-            }
-
-            if (x > 0 && fine.Left[i] > 0)
-            {
-                yield return (i - 1, fine.Left[i]);
-            }
-
-            if (x < w - 1 && fine.Left[i + 1] > 0)
-            {
-                yield return (i + 1, fine.Left[i + 1]);
-            }
-
-            if (i + w < fine.Count && fine.Up[i + w] > 0)
-            {
-                yield return (i + w, fine.Up[i + w]);
-            }
-        }
-
-        public float Strongest(int i) =>
-            Math.Max(Math.Max(fine.Left[i], fine.Left[i + 1]), Math.Max(fine.Up[i], fine.Up[i + fine.Width]));
     }
 }

@@ -80,6 +80,12 @@ public sealed class PaintScene
 
     internal LinkHierarchy Hierarchy { get; }
 
+    /// <summary>Multigrid levels (for diagnostics).</summary>
+    public int LevelCount => Hierarchy.LevelCount;
+
+    /// <summary>Unknowns on a multigrid level (for diagnostics).</summary>
+    public int LevelSize(int level) => Hierarchy.Count(level);
+
     public static PaintScene Create(int width, int height, BitPlane? sketch, PaintOptions? options = null)
     {
         options ??= PaintOptions.Default;
@@ -114,7 +120,7 @@ public sealed class PaintScene
         Parallel.For(0, 3, parallel, p =>
         {
             PlaneSystem system = p == 0 ? luma : chroma;
-            planes[p] = system.Solve(layer.Plane(p), options.Schedule, system.CreateWorkspace());
+            planes[p] = system.Solve(layer.Plane(p), p == 0 ? options.Schedule : options.ChromaSchedule, system.CreateWorkspace());
         });
         EdgeSoftening.Apply(planes, Links, options.EdgeSoftness);
         return planes;

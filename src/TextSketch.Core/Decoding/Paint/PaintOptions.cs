@@ -25,7 +25,11 @@ public sealed record PaintOptions
     /// <summary>Relaxation passes that straighten each contour within its sketch pixels (see <see cref="SketchContours"/>).</summary>
     public int ContourPasses { get; init; } = 8;
 
+    /// <summary>Solver work for the luma plane.</summary>
     public SolveSchedule Schedule { get; init; } = SolveSchedule.Default;
+
+    /// <summary>Solver work for the chroma planes.</summary>
+    public SolveSchedule ChromaSchedule { get; init; } = SolveSchedule.Chroma;
 
     /// <summary>Ink the edges over the picture (a drawing's look); off, edges are boundaries only.</summary>
     public bool Outline { get; init; }
@@ -39,7 +43,13 @@ public sealed record PaintOptions
 /// <param name="ConjugateGradientIterations">Preconditioned CG iterations after it.</param>
 /// <param name="Smoothing">Gauss–Seidel sweeps before and after each coarse correction.</param>
 /// <param name="CoarseVisits">Cycles on the next coarser level per coarse correction: 1 is a V-cycle, 2 a W-cycle.</param>
-public sealed record SolveSchedule(int FullMultigridCycles, int ConjugateGradientIterations, int Smoothing, int CoarseVisits = 1)
+/// <param name="FinestLevel">The finest multigrid level solved (0: the image); below it each pixel takes its
+/// aggregate's value (aggregates never straddle an edge). Level 1 is enough for chroma, which varies slowly.</param>
+public sealed record SolveSchedule(int FullMultigridCycles, int ConjugateGradientIterations, int Smoothing, int CoarseVisits = 1, int FinestLevel = 0)
 {
-    public static SolveSchedule Default { get; } = new(1, 2, 1);
+    /// <summary>Luma: full multigrid with two smoothing sweeps, to within a few hundredths of a level of the minimiser.</summary>
+    public static SolveSchedule Default { get; } = new(1, 0, 2);
+
+    /// <summary>Chroma: full multigrid with one sweep, on level 1 (2x2 aggregates): a sixth of the work, no measurable loss.</summary>
+    public static SolveSchedule Chroma { get; } = new(1, 0, 1, 1, 1);
 }

@@ -14,7 +14,10 @@ namespace TextSketch.Core.Decoding.Paint;
 internal sealed class PlaneSystem
 {
     private readonly LinkHierarchy _links;
-    private readonly DataLevel[] _data;
+    private readonly DataLevel?[] _data;
+
+    /// <summary>1 / diagonal on level 0.</summary>
+    private readonly float[] _fineInverse;
     private readonly double[] _coarsest;
 
     /// <summary>Level 0's cells: each pixel in exactly one, walked as row runs per cell.</summary>
@@ -42,13 +45,17 @@ internal sealed class PlaneSystem
         Grid = grid;
         Lambda = (float)dataWeight;
         _data = new DataLevel[links.LevelCount];
-        _data[0] = DataLevel.Fine(grid, fine, Lambda);
         _box = new BoxCells(grid);
+        _fineInverse = _box.InverseDiagonal(fine.Width, fine.Degree, Lambda);
         _anchor = links.Anchor > 0 ? new BilinearCells(grid) : null;
+        // Level 0's data term is the box cells themselves; as a node list only when it is also the coarsest level.
+        _data[0] = _data.Length == 1 ? DataLevel.Fine(_box, fine.Width, fine.Degree, Lambda) : null;
         for (int l = 1; l < _data.Length; l++)
         {
             GraphLevel coarse = links.Coarse[l - 1];
-            _data[l] = _data[l - 1].Coarsen(links.AggregateOf[l - 1], coarse.Count, coarse.Degree, Lambda);
+            _data[l] = l == 1
+                ? DataLevel.FromBox(_box, fine.Width, links.AggregateOf[0], coarse.Count, coarse.Degree, Lambda)
+                : _data[l - 1]!.Coarsen(links.AggregateOf[l - 1], coarse.Count, coarse.Degree, Lambda);
         }
 
         _coarsest = Factor(_data.Length - 1);
@@ -90,7 +97,7 @@ internal sealed class PlaneSystem
 
         float[] b = work.Rhs[0];
         Array.Clear(b);
-        _data[0].AddTransposed(cells, Lambda, b, work.Pad(0));
+        _box.AddTransposed(cells, Lambda, b, work.Pad(0));
         _anchor?.AddInterpolated(cells, _links.Anchor, b, work.Pad(0));
         return SolveRhs(schedule, work);
     }
@@ -104,19 +111,21 @@ internal sealed class PlaneSystem
             Restrict(l - 1, work.Rhs[l - 1], work.Rhs[l], work);
         }
 
-        // Full multigrid: the coarsest level exactly, then each level from the one below.
+        // Full multigrid: the coarsest level exactly, then each level from the one below, down to the finest level
+        // the schedule solves on; below that, each node takes its aggregate's value.
+        int finest = Math.Clamp(schedule.FinestLevel, 0, levels - 1);
         SolveCoarsest(work.Rhs[levels - 1], work.X[levels - 1], work);
         for (int l = levels - 2; l >= 0; l--)
         {
             Array.Clear(work.X[l]);
             ProlongAdd(l, work.X[l + 1], work.X[l], work);
-            for (int v = 0; v < schedule.FullMultigridCycles; v++)
+            for (int v = 0; l >= finest && v < schedule.FullMultigridCycles; v++)
             {
                 Cycle(l, work.Rhs[l], work.X[l], work, schedule);
             }
         }
 
-        if (schedule.ConjugateGradientIterations > 0)
+        if (finest == 0 && schedule.ConjugateGradientIterations > 0)
         {
             ConjugateGradients(schedule, work);
         }
@@ -130,10 +139,11 @@ internal sealed class PlaneSystem
     {
         float[] x = work.X[0];
         float[] b = work.Rhs[0];
-        float[] r = work.Residual;
-        float[] z = work.Z;
-        float[] p = work.Direction;
-        float[] q = work.Product;
+        float[][] vectors = work.GradientVectors;
+        float[] r = vectors[0];
+        float[] z = vectors[1];
+        float[] p = vectors[2];
+        float[] q = vectors[3];
         int pad = work.Pad(0);
         int n = Width * Height;
         Apply(0, x, q, work);
@@ -231,7 +241,7 @@ internal sealed class PlaneSystem
             return;
         }
 
-        DataLevel data = _data[level];
+        DataLevel data = _data[level]!;
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
         data.Scatter(x, pad, sums);
@@ -280,7 +290,7 @@ internal sealed class PlaneSystem
             return;
         }
 
-        DataLevel data = _data[level];
+        DataLevel data = _data[level]!;
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
         data.Scatter(x, pad, sums);
@@ -311,7 +321,7 @@ internal sealed class PlaneSystem
         float[] left = links.Left;
         float[] up = links.Up;
         float[] degree = links.Degree;
-        float[] inverse = _data[0].InverseDiagonal;
+        float[] inverse = _fineInverse;
         double lambda = Lambda;
         int columns = box.Columns;
         int[] columnStart = box.ColumnStart;
@@ -324,8 +334,10 @@ internal sealed class PlaneSystem
             {
                 int cx = forward ? column : columns - 1 - column;
                 int k = cellRow + cx;
-                double a = box.Weight[k];
-                double s = sums[k];
+                // The cell's data term λ·mean and how one pixel's change moves it, held in floats along the run.
+                float a = (float)box.Weight[k];
+                float data = (float)(lambda * sums[k]);
+                float coupling = (float)lambda * a;
                 int x0 = columnStart[cx];
                 int x1 = columnStart[cx + 1];
                 int i = (y * w) + (forward ? x0 : x1 - 1);
@@ -333,13 +345,13 @@ internal sealed class PlaneSystem
                 {
                     int p = i + pad;
                     float neighbours = (left[i] * x[p - 1]) + (left[i + 1] * x[p + 1]) + (up[i] * x[p - w]) + (up[i + w] * x[p + w]);
-                    float residual = b[p] - ((degree[i] * x[p]) - neighbours) - (float)(lambda * (a * s));
+                    float residual = b[p] - ((degree[i] * x[p]) - neighbours) - (a * data);
                     float delta = residual * inverse[i];
                     x[p] += delta;
-                    s += a * delta;
+                    data += coupling * delta;
                 }
 
-                sums[k] = s;
+                sums[k] = data / lambda;
             }
         }
     }
@@ -479,7 +491,7 @@ internal sealed class PlaneSystem
         }
 
         // λ DᵀD: nodes sharing a cell are coupled by the product of their weights.
-        DataLevel data = _data[level];
+        DataLevel data = _data[level]!;
         var members = new SortedDictionary<int, List<(int Node, float Weight)>>();
         for (int i = 0; i < n; i++)
         {
@@ -548,10 +560,11 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>Scratch arrays for one solve at a time. Level 0's are padded by a row and a pixel at each end (see
-    /// <see cref="LinkLevel"/>); coarse levels' are not.</summary>
+    /// <see cref="LinkLevel"/>); coarse levels' are not. The conjugate-gradient vectors come on first use.</summary>
     public sealed class Workspace
     {
         private readonly int[] _pads;
+        private float[][]? _gradientVectors;
 
         internal Workspace(LinkHierarchy links, int cells)
         {
@@ -568,16 +581,12 @@ internal sealed class PlaneSystem
                 int length = links.Count(l) + (2 * _pads[l]);
                 Rhs[l] = new float[length];
                 X[l] = new float[length];
-                Scratch[l] = new float[length];
-                CycleRhs[l] = new float[length];
-                CycleX[l] = new float[length];
+                Scratch[l] = l + 1 < levels ? new float[length] : [];
+                // Level 0 is never the coarse level of a cycle.
+                CycleRhs[l] = l > 0 ? new float[length] : [];
+                CycleX[l] = l > 0 ? new float[length] : [];
             }
 
-            int fine = X[0].Length;
-            Residual = new float[fine];
-            Z = new float[fine];
-            Direction = new float[fine];
-            Product = new float[fine];
             CellSums = new double[cells];
             Dense = new double[links.Count(levels - 1)];
         }
@@ -594,13 +603,9 @@ internal sealed class PlaneSystem
 
         internal float[][] CycleX { get; }
 
-        internal float[] Residual { get; }
-
-        internal float[] Z { get; }
-
-        internal float[] Direction { get; }
-
-        internal float[] Product { get; }
+        /// <summary>Residual, preconditioned residual, direction and product of the conjugate gradients (level 0).</summary>
+        internal float[][] GradientVectors => _gradientVectors ??=
+            [new float[X[0].Length], new float[X[0].Length], new float[X[0].Length], new float[X[0].Length]];
 
         internal double[] CellSums { get; }
 

@@ -14,7 +14,7 @@ public class LayerFitterTests
     {
         // 24x16 image, 6x4 luma cells: A (384 x 24) column by column from the dense solver, then the normal equations.
         (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(24, 16);
-        var paint = new PaintOptions { DataWeight = 50, Schedule = Converged };
+        var paint = new PaintOptions { DataWeight = 50, Schedule = Converged, ChromaSchedule = Converged };
         var grid = ColorLayerGrid.Create(24, 16, 6, 4, 3, 2);
         PaintScene scene = PaintScene.Create(24, 16, sketch, paint);
         float[] target = LayerColor.ToPlanes(image)[0];
@@ -41,7 +41,7 @@ public class LayerFitterTests
 
         double[] best = SolveDense(normal, rhs);
 
-        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, CellPixels = 1000, Schedule = Converged });
+        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, CellPixels = 1000 });
         for (int k = 0; k < cells; k++)
         {
             Assert.True(Math.Abs(fitted.Luma[k] - Math.Clamp(best[k], 0, 255)) < 0.05, $"cell {k}: {fitted.Luma[k]} vs {best[k]}");
