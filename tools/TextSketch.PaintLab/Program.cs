@@ -93,6 +93,16 @@ public static class Program
                     rows.Add(Score(name, gridName, $"paint-box-blur{sigma}", image, Blur(boxPaint, sigma), referenceFeatures, features, 0, 0));
                 }
 
+                if (options.OutlineVariant)
+                {
+                    RgbImage inked = PaintDecoder.Decode(image.Width, image.Height, box, sketch, paint with { Outline = true });
+                    rows.Add(Score(name, gridName, "paint-box-outline", image, inked, referenceFeatures, features, 0, 0));
+                    if (options.Sheets)
+                    {
+                        ImageWriter.Write(inked, File.Create(Path.Combine(options.Output, $"outline-{gridName}-{name}.png")), ImageFileFormat.Png);
+                    }
+                }
+
                 foreach (double grain in options.Grains)
                 {
                     rows.Add(Score(name, gridName, $"paint-box-grain{grain}", image, Grain(boxPaint, image, grain), referenceFeatures, features, 0, 0));
@@ -277,11 +287,38 @@ public static class Program
         float[] b = LayerColor.ToPlanes(original)[0];
         double sigma = Math.Sqrt(a.Select((v, i) => (v - b[i]) * (double)(v - b[i])).Average()) * share;
         var random = new Random(12345);
-        var result = new RgbImage(decoded.Width, decoded.Height);
+        var noise = new RgbImage(decoded.Width, decoded.Height);
+        var white = new double[a.Length];
         for (int i = 0; i < a.Length; i++)
         {
             double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-            double n = sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            white[i] = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        }
+
+        // Grain a pixel or so wide: white noise through a 3x3 binomial filter, rescaled to unit variance.
+        int w = decoded.Width, h = decoded.Height;
+        var grain = new double[a.Length];
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                double sum = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                {
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        sum += (2 - Math.Abs(dx)) * (2 - Math.Abs(dy)) * white[(Math.Clamp(y + dy, 0, h - 1) * w) + Math.Clamp(x + dx, 0, w - 1)];
+                    }
+                }
+
+                grain[(y * w) + x] = sum / 6.0;
+            }
+        }
+
+        var result = new RgbImage(w, h);
+        for (int i = 0; i < a.Length; i++)
+        {
+            double n = sigma * grain[i];
             for (int c = 0; c < 3; c++)
             {
                 result.Pixels[(3 * i) + c] = (byte)Math.Clamp(Math.Round(decoded.Pixels[(3 * i) + c] + n), 0, 255);
@@ -352,7 +389,7 @@ public static class Program
             PaintLab [--photos DIR] [--out DIR] [--grids 24x16,48x32,96x64,192x128] [--chroma-divisor 2]
                      [--lambda 100] [--leak 0.01] [--passes 32] [--schedule FMG,CG,SMOOTH]
                      [--fit ITERATIONS:CELLPIXELS[:y],...] [--chroma-schedule FMG,CG,SMOOTH,VISITS,FINEST]
-                     [--no-features] [--sheets] [--nosketch] [--per-photo] [--limit N]
+                     [--no-features] [--sheets] [--nosketch] [--outline] [--blur S,..] [--grain SHARE,..] [--soft S] [--anchor MU] [--profile] [--per-photo] [--limit N]
             """;
 
         public string Photos { get; private set; } = "/work/bench-data/photos";
@@ -376,6 +413,8 @@ public static class Program
         public bool Sheets { get; private set; }
 
         public bool NoSketch { get; private set; }
+
+        public bool OutlineVariant { get; private set; }
 
         public bool PerPhoto { get; private set; }
 
@@ -413,6 +452,7 @@ public static class Program
                     case "--no-features": o.Features = false; break;
                     case "--sheets": o.Sheets = true; break;
                     case "--nosketch": o.NoSketch = true; break;
+                    case "--outline": o.OutlineVariant = true; break;
                     case "--per-photo": o.PerPhoto = true; break;
                     case "--profile": o.Profile = true; break;
                     case "--profile-schedules": o.ProfileSchedules.AddRange(Next().Split(';').Select(ParseSchedule)); break;

@@ -4,11 +4,13 @@ using TextSketch.Core.Sketch;
 namespace TextSketch.Core.Decoding.Paint;
 
 /// <summary>
-/// The weight-free decoder: the full-resolution picture u that minimises
-/// λ·|D u − c|² + Σ_links w·(u_i − u_j)² for each plane of the colour layer c, where D box-averages onto the layer's
-/// cells and the link weights w vanish (down to <see cref="PaintOptions.EdgeLeak"/>) where the sketch's contours,
-/// traced and straightened into sub-pixel curves, cross them. The picture keeps the layer's cell means, is smooth
-/// within regions and changes sharply at the edges. Deterministic: the same record gives the same pixels on any
+/// The weight-free decoder: for each plane of the colour layer c, the full-resolution picture u that minimises
+/// λ·|D u − c|² + Σ_links w·(u_i − u_j)² + μ·|u − H c|², where D box-averages onto the layer's cells, H interpolates
+/// the layer bilinearly (a weak anchor, μ = <see cref="PaintOptions.Anchor"/>), and the link weights w drop to
+/// <see cref="PaintOptions.EdgeLeak"/> where the sketch's contours, traced and straightened into sub-pixel curves,
+/// cross them; then a short blur across the edges only (<see cref="PaintOptions.EdgeSoftness"/>). The picture keeps
+/// the layer's cell means, is smooth within regions and changes sharply at the edges. Linear in c for a fixed sketch.
+/// Deterministic: only basic IEEE arithmetic in a fixed order, so the same record gives the same pixels on any
 /// machine and for any thread count.
 /// </summary>
 public static class PaintDecoder
@@ -57,6 +59,9 @@ public sealed class PaintScene
     private readonly Dictionary<LayerGrid, PlaneSystem> _systems = [];
     private readonly PaintOptions _options;
 
+    /// <summary>Built on the first decode (a record without colour needs only the curves).</summary>
+    private readonly Lazy<LinkHierarchy> _hierarchy;
+
     private PaintScene(int width, int height, IReadOnlyList<EdgeCurve> curves, PixelLinks links, PaintOptions options)
     {
         Width = width;
@@ -64,7 +69,7 @@ public sealed class PaintScene
         Curves = curves;
         Links = links;
         _options = options;
-        Hierarchy = new LinkHierarchy(links, options.Anchor);
+        _hierarchy = new Lazy<LinkHierarchy>(() => new LinkHierarchy(links, options.Anchor));
     }
 
     public int Width { get; }
@@ -78,7 +83,7 @@ public sealed class PaintScene
 
     public PaintOptions Options => _options;
 
-    internal LinkHierarchy Hierarchy { get; }
+    internal LinkHierarchy Hierarchy => _hierarchy.Value;
 
     /// <summary>Multigrid levels (for diagnostics).</summary>
     public int LevelCount => Hierarchy.LevelCount;

@@ -69,6 +69,32 @@ public class LayerFitterTests
         Assert.True(previous < 0.99 * before, $"{previous} vs {before}");
     }
 
+    [Fact]
+    public void FitDoesNotDependOnTheThreadCount()
+    {
+        (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(120, 80);
+        var grid = ColorLayerGrid.Create(120, 80, 15, 10, 8, 5);
+        ColorLayerPlanes one = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { MaxDegreeOfParallelism = 1 });
+        ColorLayerPlanes three = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { MaxDegreeOfParallelism = 3 });
+        for (int p = 0; p < 3; p++)
+        {
+            Assert.Equal(one.Plane(p), three.Plane(p));
+        }
+    }
+
+    [Fact]
+    public void NoIterationsIsTheBoxAverage()
+    {
+        (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(40, 30);
+        var grid = ColorLayerGrid.Create(40, 30, 5, 3, 3, 2);
+        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, null, new LayerFitOptions { Iterations = 0 });
+        ColorLayerPlanes box = ColorLayerPlanes.BoxAverage(image, grid);
+        for (int p = 0; p < 3; p++)
+        {
+            Assert.Equal(box.Plane(p), fitted.Plane(p));
+        }
+    }
+
     private static double[] SolveDense(double[,] m, double[] v)
     {
         int n = v.Length;

@@ -264,6 +264,28 @@ public class PaintDecoderTests
         Assert.True(reached[(59 * 90) + 89]);
     }
 
+    [Fact]
+    public void SofteningKernelUsesAnExactExponential()
+    {
+        for (double t = 0; t <= 20; t += 0.125)
+        {
+            Assert.Equal(Math.Exp(-t), EdgeSoftening.ExpNegative(t), Math.Exp(-t) * 1e-9);
+        }
+    }
+
+    [Fact]
+    public void OutlineInksAlongTheCurvesOnly()
+    {
+        var grid = ColorLayerGrid.Create(64, 64, 8, 8, 4, 4);
+        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 128f, 128f);
+        BitPlane sketch = Square(16, 16, 4, 4, 11, 11);
+        RgbImage inked = PaintDecoder.Decode(64, 64, layer, sketch, PaintOptions.Default with { Outline = true });
+        // On the curve (x = 18 ± the straightening) it is dark; well away from it the layer's grey is untouched.
+        Assert.True(inked[18, 32].R < 120, $"{inked[18, 32].R}");
+        Assert.Equal(200, inked[32, 32].R);
+        Assert.Equal(200, inked[4, 4].R);
+    }
+
     internal static BitPlane Square(int width, int height, int left, int top, int right, int bottom)
     {
         var plane = new BitPlane(width, height);
