@@ -11,6 +11,8 @@ Tasks:
   Bench       writes docs/benchmarks.md (and plots) with the command that reproduces every number
   TinyModels  writes tiny random-weight model packs to out/tiny-models/<pack>/
   Fuzz        mutation-fuzzes the .tsk reader (100,000 inputs) and the image readers (10,000)
+  Package     PowerShell packages (.nupkg, via PSResourceGet) in out/package/<runtime>/: one per platform (-Runtime)
+              and updatable help in out/package/help/
   Clean       removes build output
 
 .EXAMPLE
@@ -18,14 +20,21 @@ dotnet pwsh ./build.ps1 -Task Build
 
 .EXAMPLE
 dotnet pwsh ./build.ps1 -Task Test
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 -Task Package -Runtime linux-x64, any
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'TinyModels', 'Fuzz', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'TinyModels', 'Fuzz', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Package: the platforms to make packages for ('any' = one package carrying all four).
+    [ValidateSet('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64', 'any')]
+    [string[]] $Runtime = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64', 'any')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -38,6 +47,9 @@ foreach ($name in $Task) {
     if ($name -eq 'Test') {
         # The Test task prints "N passed, N failed" as its last line and returns the failure count.
         $failures += Invoke-TestTask -Configuration $Configuration
+    }
+    elseif ($name -eq 'Package') {
+        Invoke-PackageTask -Configuration $Configuration -Runtime $Runtime
     }
     else {
         & "Invoke-$($name)Task" -Configuration $Configuration

@@ -10,6 +10,7 @@ public enum ModelKind
     Sketch,
     Captioner,
     Clip,
+    Runtime,
 }
 
 /// <summary>A model pack as Get-TextSketchModel and Install-TextSketchModel report it.</summary>
@@ -18,7 +19,7 @@ public sealed class ModelPackInfo
     internal ModelPackInfo(PackStatus status)
     {
         Name = status.Name;
-        Kind = (ModelKind)(int)status.Kind;
+        Kind = Infrastructure.EnumMap.FromCore(status.Kind);
         Installed = status.Installed;
         SizeBytes = status.SizeBytes;
         Path = status.Path;

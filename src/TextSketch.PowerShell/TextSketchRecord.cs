@@ -33,9 +33,9 @@ public sealed class TextSketchRecord
         TskDocument document = record.Document;
         Width = document.Width;
         Height = document.Height;
-        Mode = document.Mode == Core.Format.TextSketchMode.Text ? TextSketchMode.Text : TextSketchMode.TextSketch;
+        Mode = Infrastructure.EnumMap.FromCore(document.Mode);
         Caption = document.Caption;
-        CaptionSource = (CaptionSource)(int)document.CaptionSource;
+        CaptionSource = Infrastructure.EnumMap.FromCore(document.CaptionSource);
         SketchWidth = record.SketchWidth;
         SketchHeight = record.SketchHeight;
         Seed = record.Seed;

@@ -134,3 +134,39 @@ Describe 'Import-TextSketch' {
         $err[0].TargetObject | Should -BeLike '*junk.tsk'
     }
 }
+
+Describe 'Records whose caption is stored as CLIP tokens' {
+    BeforeAll {
+        $root = Get-TempFolder
+        # A pack carrying a vocabulary shaped like CLIP's own: the test fixture's real CLIP ids, the other ids filled
+        # with entries no text tokenizes to. assets/clip-tokens.tsk was written with it (caption coder clip-tokens).
+        $fixtures = Join-Path $PSScriptRoot '../TextSketch.Core.Tests/Diffusion/Fixtures'
+        $vocab = Get-Content -LiteralPath (Join-Path $fixtures 'clip-subset-vocab.json') -Raw | ConvertFrom-Json -AsHashtable
+        $used = [Collections.Generic.HashSet[int]]::new([int[]]@($vocab.Values))
+        foreach ($id in 0..49407) { if (-not $used.Contains($id)) { $vocab["<|unused-$id|>"] = $id } }
+        $models = Join-Path $root 'models'
+        $pack = New-Item -ItemType Directory (Join-Path $models 'clip-vit-b32') -Force
+        $vocab | ConvertTo-Json -Compress | Set-Content -LiteralPath (Join-Path $pack 'vocab.json') -NoNewline
+        Copy-Item -LiteralPath (Join-Path $fixtures 'clip-subset-merges.txt') (Join-Path $pack 'merges.txt')
+        Set-Content -LiteralPath (Join-Path $pack 'manifest.json') -Value '{ "name": "clip-vit-b32", "kind": "Clip", "files": [ { "path": "vocab.json", "role": "tokenizer_vocab" }, { "path": "merges.txt", "role": "tokenizer_merges" } ] }'
+        $record = Join-Path $PSScriptRoot 'assets/clip-tokens.tsk'
+        $empty = New-Item -ItemType Directory (Join-Path $root 'empty')
+    }
+
+    AfterAll {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'reads back with the -ModelRoot that has CLIP''s vocabulary' {
+        $read = Import-TextSketch -LiteralPath $record -ModelRoot $models
+        $read.Caption | Should -Be 'straße in münchen — 東京'
+        (Expand-TextSketch -LiteralPath $record -ModelRoot $models -Decoder Preview -DestinationPath (Join-Path $root 'out')).Name | Should -Be 'clip-tokens.png'
+    }
+
+    It 'says what is missing with a -ModelRoot without it' {
+        Import-TextSketch -LiteralPath $record -ModelRoot $empty -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'TskMalformed*'
+        $err[0].Exception.Message | Should -Match 'CLIP''s vocabulary'
+        $err[0].Exception.Message | Should -Match '-ModelRoot'
+    }
+}

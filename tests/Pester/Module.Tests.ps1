@@ -24,6 +24,27 @@ Describe 'The TextSketch module' {
         $manifest.ContainsKey('RequiredAssemblies') | Should -BeFalse
     }
 
+    It 'has a repository manifest that passes Test-ModuleManifest and carries the gallery metadata' {
+        $source = Test-ModuleManifest (Join-Path $PSScriptRoot '../../TextSketch.psd1') -ErrorAction Stop
+        $source.HelpInfoUri | Should -Match '^https://'
+        $source.ProjectUri | Should -Match '^https://'
+        $source.LicenseUri | Should -Match '^https://'
+        $source.ReleaseNotes | Should -Match '0\.1\.0'
+        $source.Tags | Should -Contain 'PSEdition_Core'
+        $built = Test-ModuleManifest (Join-Path $ModuleUnderTest 'TextSketch.psd1') -ErrorAction Stop
+        $built.RootModule | Should -Be 'TextSketch.PowerShell.dll'
+        $built.ExportedFormatFiles | Should -Not -BeNullOrEmpty
+        $built.Version | Should -Be $source.Version
+        $built.HelpInfoUri | Should -Be $source.HelpInfoUri
+    }
+
+    It 'carries the CPU build of ONNX Runtime for linux-x64, linux-arm64, win-x64 and osx-arm64 and no CUDA provider' {
+        $runtimes = Join-Path $ModuleUnderTest 'dependencies/runtimes'
+        (Get-ChildItem $runtimes -Directory).Name | Sort-Object | Should -Be @('linux-arm64', 'linux-x64', 'osx-arm64', 'win-x64')
+        Get-ChildItem $runtimes -Recurse -File -Filter '*providers_cuda*' | Should -BeNullOrEmpty
+        Get-ChildItem $runtimes -Recurse -File -Filter '*onnxruntime.*' | Should -HaveCount 4
+    }
+
     It 'lets scripts name the record type' {
         [TextSketch.TextSketchRecord] | Should -Not -BeNullOrEmpty
         [TextSketch.TextSketchMode]::Text | Should -Be 'Text'

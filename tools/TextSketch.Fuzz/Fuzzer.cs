@@ -2,11 +2,13 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using TextSketch.Core;
 using TextSketch.Core.Caption;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
-using TextSketch.Core.Pipeline;
-using TextSketch.Core.Preview;
+using TextSketch.Core.Encoder;
+using TextSketch.Core.Decoding;
+using TextSketch.Core.Decoding.Preview;
 
 namespace TextSketch.Fuzz;
 
@@ -48,7 +50,7 @@ public static class Fuzzer
                         PreviewRenderer.Render(record.Document);
                         if (record.Document.Sketch is not null)
                         {
-                            PreviewRenderer.RenderSketch(record.Document);
+                            SketchLayerImage.Render(record.Document, "fuzz");
                         }
                     }
 

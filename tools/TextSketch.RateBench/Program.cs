@@ -6,7 +6,7 @@ using TextSketch.Core.Caption;
 using TextSketch.Core.Coding;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Core.Sketch;
 
 // Usage: TextSketch.RateBench <photo folder> <captions file> <section.md>

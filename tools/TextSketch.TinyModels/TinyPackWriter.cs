@@ -47,13 +47,18 @@ public static class TinyPackWriter
         return directory;
     }
 
-    /// <summary>Tiny packs for every manifest in <paramref name="manifestDirectory"/>.</summary>
+    /// <summary>Tiny packs for every model manifest in <paramref name="manifestDirectory"/> (runtime packs have none).</summary>
     public static IReadOnlyList<string> WriteAll(string manifestDirectory, string root)
     {
         var written = new List<string>();
         foreach (string path in Directory.GetFiles(manifestDirectory, "*.json").Order(StringComparer.Ordinal))
         {
-            written.Add(Write(ModelManifest.Load(path), root));
+            ModelManifest manifest = ModelManifest.Load(path);
+            // A runtime pack is native code (ONNX Runtime's CUDA build): there is no tiny stand-in for it.
+            if (manifest.Kind != ModelPackKind.Runtime)
+            {
+                written.Add(Write(manifest, root));
+            }
         }
 
         return written;

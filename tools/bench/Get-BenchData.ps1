@@ -4,6 +4,23 @@
 param([Parameter(Mandatory)][string] $DataPath)
 
 $ErrorActionPreference = 'Stop'
+
+$script:AptUpdated = $false
+function Invoke-AptWithUpdate {
+    # Runs an apt-get command; when it fails as root (a fresh machine's package lists are empty or old), runs
+    # `apt-get update` once for the whole script and tries again. Returns the last exit code.
+    param([Parameter(Mandatory)][string[]] $Arguments)
+    apt-get @Arguments 2>&1 | Out-Host
+    if ($LASTEXITCODE -ne 0 -and -not $script:AptUpdated -and ((id -u) -eq '0')) {
+        Write-Host "apt-get $($Arguments[0]) failed; running apt-get update once and retrying."
+        $script:AptUpdated = $true
+        apt-get update 2>&1 | Out-Host
+        if ($LASTEXITCODE -ne 0) { return $LASTEXITCODE }
+        apt-get @Arguments 2>&1 | Out-Host
+    }
+    return $LASTEXITCODE
+}
+
 $anchors = @{ pbmtojbg = 'jbigkit-bin'; cwebp = 'webp'; avifenc = 'libavif-bin'; cjxl = 'libjxl-tools'; brotli = 'brotli'; convert = 'imagemagick' }
 $missing = $anchors.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) } | ForEach-Object { $anchors[$_] }
 # ImageMagick's convert may be a stand-in; `compare` proves the real package is there.
@@ -12,7 +29,8 @@ $missing = @($missing | Sort-Object -Unique)
 if ($missing.Count) {
     if ((Get-Command apt-get -ErrorAction SilentlyContinue) -and ((id -u) -eq '0')) {
         Write-Host "Installing anchors: $($missing -join ', ')"
-        apt-get install -y --no-install-recommends @missing | Out-Null
+        $code = Invoke-AptWithUpdate (@('install', '-y', '--no-install-recommends') + $missing)
+        if ($code -ne 0) { throw "apt-get install $($missing -join ' ') failed (exit code $code)." }
     }
     else {
         throw "The benchmark needs: $($missing -join ', ') (Debian: apt-get install $($missing -join ' '))."
@@ -29,8 +47,8 @@ New-Item -ItemType Directory -Force -Path $download, $photos | Out-Null
 Push-Location $download
 try {
     if (-not (Get-ChildItem -Filter 'python3-skimage_*.deb')) {
-        apt-get download python3-skimage 2>&1 | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw 'apt-get download python3-skimage failed.' }
+        $code = Invoke-AptWithUpdate @('download', 'python3-skimage')
+        if ($code -ne 0) { throw "apt-get download python3-skimage failed (exit code $code), also after apt-get update." }
     }
     $deb = (Get-ChildItem -Filter 'python3-skimage_*.deb' | Select-Object -First 1).FullName
     dpkg -x $deb (Join-Path $download 'x')

@@ -3,13 +3,17 @@ Builds MAML help (<assembly>-Help.xml) for the module's cmdlets from docs/en-US/
 
 The markdown holds the prose (SYNOPSIS, DESCRIPTION, EXAMPLES, PARAMETERS, INPUTS, OUTPUTS, NOTES, RELATED LINKS,
 as "## " sections; examples and parameters as "### " entries). Syntax, types, positions, pipeline input and aliases
-come from the compiled cmdlets themselves, so the help cannot drift from the code. about_*.md files become
-about_*.help.txt topics.
+come from the compiled cmdlets themselves, so the help cannot drift from the code. Default values come from the
+parameter's text ("Default: ...", "X (default)", "(default N)"), else from the value a new cmdlet object holds.
+Related links are "- text" or "- [text](uri)" lines; with -OnlineUriFormat each cmdlet's first link is its
+"Online Version:" page (what Get-Help -Online opens). about_*.md files become about_*.help.txt topics.
 #>
 param(
     [Parameter(Mandatory)][string] $ModulePath,
     [Parameter(Mandatory)][string] $DocsPath,
-    [Parameter(Mandatory)][string] $OutputPath
+    [Parameter(Mandatory)][string] $OutputPath,
+    # e.g. 'https://host/project/blob/main/docs/en-US/{0}.md'; {0} is the cmdlet name.
+    [string] $OnlineUriFormat
 )
 
 $ErrorActionPreference = 'Stop'
@@ -61,10 +65,79 @@ function Add-Paragraphs {
     }
 }
 
+function Get-ValueType {
+    # The type a user passes: Nullable<T> is written and bound as T.
+    param([type] $Type)
+    $underlying = [Nullable]::GetUnderlyingType($Type)
+    if ($underlying) { $underlying } else { $Type }
+}
+
 function Get-TypeName {
     param([type] $Type)
+    $Type = Get-ValueType $Type
     if ($Type -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
+    if ($Type.IsArray) { return (Get-TypeName $Type.GetElementType()) + '[]' }
     $Type.Name
+}
+
+function Get-AcceptedValues {
+    # An enum's names, or a [ValidateSet]'s values; $null when the parameter takes any value of its type.
+    param([System.Management.Automation.ParameterMetadata] $Meta)
+    $set = $Meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
+    if ($set) { return @($set.ValidValues) }
+    $type = Get-ValueType $Meta.ParameterType
+    if ($type.IsArray) { $type = Get-ValueType $type.GetElementType() }
+    if ($type.IsEnum) { return @([enum]::GetNames($type)) }
+    $null
+}
+
+function Get-DefaultValue {
+    # What the parameter is when it is not given: from its text first (it can say "the pack's" or "the number of
+    # processors", which no object holds), else from a new cmdlet object, else "None".
+    param([string[]] $Lines, [object] $Instance, [string] $Name, [System.Management.Automation.ParameterMetadata] $Meta)
+    $text = (ConvertTo-Paragraphs $Lines) -join ' ' -replace '`', ''
+    $explicit = @($Lines | Where-Object { $_ -match '^\s*Default value:\s*(?<v>.+?)\s*$' } | ForEach-Object { $Matches['v'] })
+    if ($explicit.Count) { return $explicit[0] }
+    # Sentences of the forms the help sources use; each anchored to a sentence start or a colon, so a "default"
+    # inside another phrase ("the pack's task, <CAPTION> by default") is not taken for the parameter's.
+    $patterns = @(
+        '(?:^|\.\s+)(?-i:Default):?\s+(?<v>[^;]+?)(?:\.(?=\s|$)|;|$)'
+        '(?:^|:\s+)(?<v>[^\s(:]+) \(default[,;)]'
+        '\((?:[^()]*,\s*)?default:?\s+(?<v>[^(),;]+)\)'
+        '(?:^|\.\s+)(?-i:By default),?\s+(?<v>[^,;.]+)'
+    )
+    foreach ($pattern in $patterns) {
+        if ($text -match $pattern) { return $Matches['v'].Trim() }
+    }
+    if ($Meta.ParameterType -eq [System.Management.Automation.SwitchParameter]) { return 'False' }
+    if ($null -ne $Instance) {
+        $value = $Instance.$Name
+        if ($null -ne $value -and "$value" -ne '' -and -not ($value -is [array] -and $value.Count -eq 0)) { return "$value" }
+    }
+    'None'
+}
+
+function Write-ParameterValue {
+    # <command:parameterValue> (the type), or for a parameter with a fixed set of values the group Get-Help shows
+    # as {A | B | C}.
+    param([System.Xml.XmlWriter] $Writer, [System.Management.Automation.ParameterMetadata] $Meta, [bool] $InSyntax)
+    $values = Get-AcceptedValues $Meta
+    if ($InSyntax -and $values) {
+        $Writer.WriteStartElement('command', 'parameterValueGroup', $command)
+        foreach ($value in $values) {
+            $Writer.WriteStartElement('command', 'parameterValue', $command)
+            $Writer.WriteAttributeString('required', 'false')
+            $Writer.WriteAttributeString('variableLength', 'false')
+            $Writer.WriteString($value)
+            $Writer.WriteEndElement()
+        }
+        $Writer.WriteEndElement()
+        return
+    }
+    $Writer.WriteStartElement('command', 'parameterValue', $command)
+    $Writer.WriteAttributeString('required', 'true')
+    $Writer.WriteString((Get-TypeName $Meta.ParameterType))
+    $Writer.WriteEndElement()
 }
 
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
@@ -114,10 +187,7 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
             $writer.WriteAttributeString('position', $(if ($p.Position -ge 0) { $p.Position } else { 'named' }))
             $writer.WriteElementString('maml', 'name', $maml, $p.Name)
             if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
-                $writer.WriteStartElement('command', 'parameterValue', $command)
-                $writer.WriteAttributeString('required', 'true')
-                $writer.WriteString((Get-TypeName $p.ParameterType))
-                $writer.WriteEndElement()
+                Write-ParameterValue $writer $cmdlet.Parameters[$p.Name] $true
             }
             $writer.WriteEndElement()
         }
@@ -125,6 +195,8 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     }
     $writer.WriteEndElement()
 
+    # A new cmdlet object holds each parameter's initial value (the code's default).
+    $instance = try { [Activator]::CreateInstance($cmdlet.ImplementingType) } catch { $null }
     $writer.WriteStartElement('command', 'parameters', $command)
     foreach ($name in $cmdlet.Parameters.Keys | Where-Object { $_ -notin $common }) {
         $meta = $cmdlet.Parameters[$name]
@@ -143,12 +215,14 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
         $writer.WriteElementString('maml', 'name', $maml, $name)
         $writer.WriteStartElement('maml', 'description', $maml)
         $text = $parameterDocs["-$name"]
-        if ($null -eq $text) { $missing.Add("$($cmdlet.Name) -$name") } else { Add-Paragraphs $writer $text }
-        $values = if ($meta.ParameterType.IsEnum) { [enum]::GetNames($meta.ParameterType) -join ', ' } else { $null }
-        if ($values) { $writer.WriteElementString('maml', 'para', $maml, "Accepted values: $values") }
+        if ($null -eq $text) { $missing.Add("$($cmdlet.Name) -$name") } else { Add-Paragraphs $writer @($text | Where-Object { $_ -notmatch '^\s*Default value:' }) }
+        $values = Get-AcceptedValues $meta
+        if ($values) { $writer.WriteElementString('maml', 'para', $maml, "Accepted values: $($values -join ', ')") }
         $writer.WriteEndElement()
-        $writer.WriteStartElement('command', 'parameterValue', $command); $writer.WriteAttributeString('required', 'true'); $writer.WriteString((Get-TypeName $meta.ParameterType)); $writer.WriteEndElement()
-        $writer.WriteStartElement('dev', 'type', $dev); $writer.WriteElementString('maml', 'name', $maml, $meta.ParameterType.FullName); $writer.WriteEndElement()
+        Write-ParameterValue $writer $meta $false
+        $writer.WriteStartElement('dev', 'type', $dev); $writer.WriteElementString('maml', 'name', $maml, (Get-ValueType $meta.ParameterType).FullName); $writer.WriteEndElement()
+        $default = if ([bool]($attributes | Where-Object Mandatory)) { 'None' } else { Get-DefaultValue $text $instance $name $meta }
+        $writer.WriteElementString('dev', 'defaultValue', $dev, $default)
         $writer.WriteEndElement()
     }
     $writer.WriteEndElement()
@@ -190,10 +264,20 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('command', 'relatedLinks', $command)
-    foreach ($line in ($sections['RELATED LINKS'] ?? @()) | Where-Object { $_ -match '^\s*-\s*(.+)$' }) {
+    $links = [System.Collections.Generic.List[object]]::new()
+    if ($OnlineUriFormat) { $links.Add(@('Online Version:', ($OnlineUriFormat -f $cmdlet.Name))) }
+    foreach ($line in $sections['RELATED LINKS'] ?? @()) {
+        # Each line is matched on its own: $Matches belongs to the line being written.
+        if ($line -match '^\s*-\s*\[(?<text>[^\]]+)\]\((?<uri>[^)]+)\)\s*$') { $links.Add(@($Matches['text'].Trim(), $Matches['uri'].Trim())) }
+        elseif ($line -match '^\s*-\s*(?<text>.+?)\s*$') {
+            $text = $Matches['text']
+            $links.Add(@($text, $(if ($text -match '^https?://') { $text } else { '' })))
+        }
+    }
+    foreach ($link in $links) {
         $writer.WriteStartElement('maml', 'navigationLink', $maml)
-        $writer.WriteElementString('maml', 'linkText', $maml, $Matches[1].Trim())
-        $writer.WriteElementString('maml', 'uri', $maml, '')
+        $writer.WriteElementString('maml', 'linkText', $maml, $link[0])
+        $writer.WriteElementString('maml', 'uri', $maml, $link[1])
         $writer.WriteEndElement()
     }
     $writer.WriteEndElement()

@@ -3,6 +3,8 @@
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:OutDir = Join-Path $RepoRoot 'out'
 $script:ModuleDir = Join-Path $OutDir 'TextSketch'
+$script:PackageDir = Join-Path $OutDir 'package'
+. (Join-Path $PSScriptRoot 'Packaging.ps1')
 
 function Invoke-Native {
     # Runs a native command given as a script block and stops the build when it fails.
@@ -30,27 +32,22 @@ function Invoke-BuildTask {
     Copy-Item (Join-Path $publish 'TextSketch.PowerShell.dll') $ModuleDir
     Get-ChildItem $publish -File | Where-Object { $_.Extension -eq '.dll' -and $_.Name -ne 'TextSketch.PowerShell.dll' } |
         Copy-Item -Destination $dependencies
-    $runtimes = Join-Path $publish 'runtimes'
-    if (Test-Path $runtimes) {
-        # Ship the native folders PowerShell 7 runs on; other RIDs from the packages are left out.
-        foreach ($rid in 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64') {
-            $native = Join-Path $runtimes $rid
-            if (Test-Path $native) {
-                $target = Join-Path $dependencies "runtimes/$rid"
-                New-Item -ItemType Directory -Path $target -Force | Out-Null
-                Copy-Item (Join-Path $native '*') $target -Recurse
-            }
-        }
-    }
+    # ONNX Runtime's native libraries: the CPU build for each platform the module ships for, from
+    # Microsoft.ML.OnnxRuntime (the same release as the managed assembly). The CUDA build that Core's reference to
+    # Microsoft.ML.OnnxRuntime.Gpu brings into the publish folder (460 MB of CUDA providers) stays out: it installs on
+    # demand as the onnxruntime-cuda pack (models/onnxruntime-cuda.json).
+    $packages = Get-NuGetPackageFolder
+    Copy-OnnxRuntimeNative -PackagesFolder $packages -DependencyDirectory $dependencies -Runtimes @($ModuleRuntimes.Keys)
 
     # The pretrained ResNet-18 behind Measure-TextSketch's FeatureDistance: from the NuGet cache (never from git) into
     # dependencies/DnnImageModels, where ResNetFeatureExtractor looks beside TextSketch.Core.dll.
-    $resNet = Join-Path (Get-NuGetPackageFolder) 'microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels'
+    $resNet = Join-Path $packages 'microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels'
     if (-not (Test-Path (Join-Path $resNet 'ResNet18Onnx/ResNet18.onnx'))) { throw "The ResNet-18 model is missing from $resNet." }
     Copy-Item $resNet (Join-Path $dependencies 'DnnImageModels') -Recurse
 
-    Copy-Item (Join-Path $RepoRoot 'TextSketch.psd1') $ModuleDir
     Copy-Item (Join-Path $RepoRoot 'src/TextSketch.PowerShell/Module/*') $ModuleDir -Recurse
+    Write-ModuleManifest -SourcePath (Join-Path $RepoRoot 'TextSketch.psd1') -ModuleDirectory $ModuleDir -Runtimes @($ModuleRuntimes.Keys)
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') $ModuleDir
     $models = Join-Path $ModuleDir 'models'
     New-Item -ItemType Directory -Path $models -Force | Out-Null
     Get-ChildItem (Join-Path $RepoRoot 'models') -Filter *.json -ErrorAction SilentlyContinue | Copy-Item -Destination $models
@@ -60,7 +57,10 @@ function Invoke-BuildTask {
     if (Test-Path $helpScript) {
         $docs = Join-Path $RepoRoot 'docs/en-US'
         $helpOut = Join-Path $ModuleDir 'en-US'
-        Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $helpScript -ModulePath $ModuleDir -DocsPath $docs -OutputPath $helpOut }
+        # Get-Help -Online opens each cmdlet's help source in the project's repository (the manifest's ProjectUri).
+        $projectUri = (Import-PowerShellDataFile (Join-Path $RepoRoot 'TextSketch.psd1')).PrivateData.PSData.ProjectUri
+        $online = "$projectUri/blob/main/docs/en-US/{0}.md"
+        Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File $helpScript -ModulePath $ModuleDir -DocsPath $docs -OutputPath $helpOut -OnlineUriFormat $online }
     }
 
     # Prove the layout imports from another folder in a fresh process.
@@ -68,6 +68,30 @@ function Invoke-BuildTask {
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -Command $probe }
 
     Write-Host "Module laid out in $ModuleDir"
+}
+
+function Invoke-PackageTask {
+    param([string] $Configuration = 'Release', [string[]] $Runtime = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64', 'any'))
+    # One .nupkg per platform (its own ONNX Runtime natives only) and one for all of them, each made by
+    # PSResourceGet's Compress-PSResource from a module folder that passed Test-ModuleManifest; plus the updatable
+    # help that the manifest's HelpInfoURI names (to attach to the release).
+    Invoke-BuildTask -Configuration $Configuration
+    if (Test-Path $PackageDir) { Remove-Item $PackageDir -Recurse -Force }
+    $rows = foreach ($rid in $Runtime) {
+        $folder = Join-Path $PackageDir $rid
+        $layout = New-ModuleLayout -ModulePath $ModuleDir -Runtime $rid -OutputPath (Join-Path $folder 'layout') -ManifestSource (Join-Path $RepoRoot 'TextSketch.psd1')
+        $package = New-ModulePackage -LayoutPath $layout -OutputPath $folder
+        [pscustomobject]@{
+            Runtime      = $rid
+            ModuleMB     = [Math]::Round((Get-FolderSize $layout) / 1MB, 1)
+            PackageMB    = [Math]::Round($package.Length / 1MB, 1)
+            Package      = $package.FullName
+        }
+    }
+    $help = New-UpdatableHelp -ModulePath $ModuleDir -OutputPath (Join-Path $PackageDir 'help')
+    $rows | Format-Table -AutoSize | Out-Host
+    Write-Host "Updatable help: $(($help.Name) -join ', ') in $(Join-Path $PackageDir 'help')"
+    Write-Host "Sizes in MiB (1,048,576 bytes). Install one with: Register-PSResourceRepository -Name TextSketchLocal -Uri <folder> -Trusted; Install-PSResource TextSketch -Repository TextSketchLocal"
 }
 
 function Invoke-CleanTask {

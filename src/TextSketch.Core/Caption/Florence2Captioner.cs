@@ -4,7 +4,6 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
 using TextSketch.Core.Text;
 
 namespace TextSketch.Core.Caption;
@@ -15,17 +14,18 @@ namespace TextSketch.Core.Caption;
 /// embeddings form the encoder input; the decoder then runs greedily from the decoder start token with BOS forced
 /// first, no repeated n-grams, and a cap on new tokens that keeps captions within a record's budget.
 /// </summary>
-public sealed partial class Florence2Captioner : ICaptioner
+public sealed partial class Florence2Captioner : ICaptioner, IDisposable
 {
     private const string VisionRole = "vision_encoder";
     private const string EmbedRole = "embed_tokens";
     private const string EncoderRole = "encoder_model";
     private const string DecoderRole = "decoder_model_merged";
 
-    private readonly InferenceSession _vision;
-    private readonly InferenceSession _embed;
-    private readonly InferenceSession _encoder;
-    private readonly InferenceSession _decoder;
+    private readonly List<OnnxModel> _models = [];
+    private readonly OnnxModel _vision;
+    private readonly OnnxModel _embed;
+    private readonly OnnxModel _encoder;
+    private readonly OnnxModel _decoder;
     private readonly ByteLevelBpeTokenizer _tokenizer;
     private readonly int _layers;
     private readonly int _heads;
@@ -41,46 +41,51 @@ public sealed partial class Florence2Captioner : ICaptioner
     private readonly int _bos;
     private readonly int _eos;
 
+    /// <summary>Opens the pack's four models (the captioner owns their sessions: dispose it).</summary>
     public Florence2Captioner(InstalledPack pack, OnnxSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(sessions);
         Name = pack.Name;
-        _vision = Open(sessions, pack, VisionRole,
-            [TensorSpec.Of("pixel_values", TensorElementType.Float, 4)],
-            [TensorSpec.Of("image_features", TensorElementType.Float, 3)]);
-        _embed = Open(sessions, pack, EmbedRole,
-            [TensorSpec.Of("input_ids", TensorElementType.Int64, 2)],
-            [TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)]);
-        _encoder = Open(sessions, pack, EncoderRole,
-            [TensorSpec.Of("attention_mask", TensorElementType.Int64, 2), TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)],
-            [TensorSpec.Of("last_hidden_state", TensorElementType.Float, 3)]);
-
-        _decoder = sessions.Get(pack.PathOf(DecoderRole));
-        _layers = _decoder.InputMetadata.Keys.Count(k => PastName().IsMatch(k) && k.EndsWith(".decoder.key", StringComparison.Ordinal));
-        var inputs = new List<TensorSpec>
+        try
         {
-            TensorSpec.Of("encoder_attention_mask", TensorElementType.Int64, 2),
-            TensorSpec.Of("encoder_hidden_states", TensorElementType.Float, 3),
-            TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3),
-            TensorSpec.Of("use_cache_branch", TensorElementType.Bool, 1),
-        };
-        var outputs = new List<TensorSpec> { TensorSpec.Of("logits", TensorElementType.Float, 3) };
-        for (int i = 0; i < Math.Max(1, _layers); i++)
-        {
-            foreach (string part in KvParts)
+            _vision = Open(sessions, pack, VisionRole,
+                [TensorSpec.Of("pixel_values", TensorElementType.Float, 4)],
+                [TensorSpec.Of("image_features", TensorElementType.Float, 3)]);
+            _embed = Open(sessions, pack, EmbedRole,
+                [TensorSpec.Of("input_ids", TensorElementType.Int64, 2)],
+                [TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)]);
+            _encoder = Open(sessions, pack, EncoderRole,
+                [TensorSpec.Of("attention_mask", TensorElementType.Int64, 2), TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)],
+                [TensorSpec.Of("last_hidden_state", TensorElementType.Float, 3)]);
+            _decoder = Open(sessions, pack, DecoderRole, DecoderInputs, [TensorSpec.Of("logits", TensorElementType.Float, 3)]);
+            // The cache's inputs and outputs, one set per layer: how many layers there are, the file says.
+            _layers = _decoder.InputMetadata.Keys.Count(k => PastName().IsMatch(k) && k.EndsWith(".decoder.key", StringComparison.Ordinal));
+            var inputs = new List<TensorSpec>(DecoderInputs);
+            var outputs = new List<TensorSpec> { TensorSpec.Of("logits", TensorElementType.Float, 3) };
+            for (int i = 0; i < Math.Max(1, _layers); i++)
             {
-                inputs.Add(TensorSpec.Of($"past_key_values.{i}.{part}", TensorElementType.Float, 4));
-                outputs.Add(TensorSpec.Of($"present.{i}.{part}", TensorElementType.Float, 4));
+                foreach (string part in KvParts)
+                {
+                    inputs.Add(TensorSpec.Of($"past_key_values.{i}.{part}", TensorElementType.Float, 4));
+                    outputs.Add(TensorSpec.Of($"present.{i}.{part}", TensorElementType.Float, 4));
+                }
             }
+
+            OnnxSignature.Require(_decoder.InputMetadata, _decoder.OutputMetadata, _decoder.Name, new OnnxSignatureSpec(inputs, outputs));
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
 
-        OnnxSignature.Require(_decoder, $"{pack.Name}/{DecoderRole}", inputs, outputs);
         int[] kvDims = _decoder.InputMetadata["past_key_values.0.decoder.key"].Dimensions;
         _heads = kvDims[1];
         _headSize = kvDims[3];
         if (_heads <= 0 || _headSize <= 0)
         {
+            Dispose();
             throw new ModelPackException("ModelSignatureMismatch",
                 $"The model '{pack.Name}/{DecoderRole}' leaves the attention heads or head size of its KV cache open ([{string.Join(",", kvDims)}]); the captioner needs them fixed.");
         }
@@ -105,7 +110,18 @@ public sealed partial class Florence2Captioner : ICaptioner
 
     private static readonly string[] KvParts = ["decoder.key", "decoder.value", "encoder.key", "encoder.value"];
 
+    private static readonly TensorSpec[] DecoderInputs =
+    [
+        TensorSpec.Of("encoder_attention_mask", TensorElementType.Int64, 2),
+        TensorSpec.Of("encoder_hidden_states", TensorElementType.Float, 3),
+        TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3),
+        TensorSpec.Of("use_cache_branch", TensorElementType.Bool, 1),
+    ];
+
     public string Name { get; }
+
+    /// <summary>Florence-2 writes text, not CLIP token sequences.</summary>
+    public ClipTokenizer? TokenVocabulary => null;
 
     /// <summary>The Florence-2 task token the captions answer (e.g. "&lt;CAPTION&gt;").</summary>
     public string Task { get; }
@@ -130,79 +146,71 @@ public sealed partial class Florence2Captioner : ICaptioner
     {
         ArgumentNullException.ThrowIfNull(image);
         float[] pixels = ImageTensors.Resize(image, _imageWidth, _imageHeight, _mean, _std);
-        DenseTensor<float> features = RunOne(_vision, [Named("pixel_values", pixels, [1, 3, _imageHeight, _imageWidth])], "image_features");
-        DenseTensor<float> promptEmbeds = Embed(_promptIds);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        int hidden = features.Dimensions[2];
-        if (promptEmbeds.Dimensions[2] != hidden)
+        FloatTensor features;
+        using (OrtValue pixelValues = OnnxTensors.FromFloats(pixels, 1, 3, _imageHeight, _imageWidth))
         {
-            throw new ModelPackException("ModelOutputUnexpected", $"The pack '{Name}' embeds tokens in {promptEmbeds.Dimensions[2]} dimensions but its image features have {hidden}.");
+            features = _vision.RunFloats([("pixel_values", pixelValues)], "image_features");
         }
 
-        int imageTokens = features.Dimensions[1];
-        int length = imageTokens + _promptIds.Length;
-        float[] joined = [.. features.Buffer.Span, .. promptEmbeds.Buffer.Span];
-        long[] mask = Enumerable.Repeat(1L, length).ToArray();
-        DenseTensor<float> encoded = RunOne(_encoder,
-        [
-            Named("attention_mask", mask, [1, length]),
-            Named("inputs_embeds", joined, [1, length, hidden]),
-        ], "last_hidden_state");
+        FloatTensor promptEmbeds = Embed(_promptIds);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var past = new DenseTensor<float>[_layers * 4];
+        int hidden = features.Dimension(2);
+        if (promptEmbeds.Dimension(2) != hidden)
+        {
+            throw new ModelPackException("ModelOutputUnexpected", $"The pack '{Name}' embeds tokens in {promptEmbeds.Dimension(2)} dimensions but its image features have {hidden}.");
+        }
+
+        int imageTokens = features.Dimension(1);
+        int length = imageTokens + _promptIds.Length;
+        float[] joined = [.. features.Data, .. promptEmbeds.Data];
+        long[] mask = Enumerable.Repeat(1L, length).ToArray();
+        using OrtValue maskValue = OnnxTensors.FromLongs(mask, 1, length);
+        using OrtValue encoded = EncodeJoined(maskValue, joined, length, hidden);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var past = new FloatTensor[_layers * 4];
         for (int i = 0; i < past.Length; i++)
         {
-            past[i] = new DenseTensor<float>(new float[0], [1, _heads, 0, _headSize]);
+            past[i] = new FloatTensor([], [1, _heads, 0, _headSize]);
         }
 
+        string[] inputNames = ["encoder_attention_mask", "encoder_hidden_states", "inputs_embeds", "use_cache_branch",
+            .. Enumerable.Range(0, _layers * 4).Select(i => $"past_key_values.{i / 4}.{KvParts[i % 4]}")];
+        string[] outputNames = ["logits", .. Enumerable.Range(0, _layers * 4).Select(i => $"present.{i / 4}.{KvParts[i % 4]}")];
         var generated = new List<int>();
         var sequence = new List<int> { _decoderStart };
         bool useCache = false;
         while (generated.Count < _maxNewTokens)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            DenseTensor<float> step = Embed([sequence[^1]]);
-            var inputs = new List<NamedOnnxValue>
+            FloatTensor step = Embed([sequence[^1]]);
+            var inputs = new List<OrtValue> { maskValue, encoded };
+            var owned = new List<OrtValue> { step.ToOrtValue(), OnnxTensors.FromBools([useCache], 1) };
+            owned.AddRange(past.Select(p => p.ToOrtValue()));
+            inputs.AddRange(owned);
+            int next;
+            try
             {
-                Named("encoder_attention_mask", mask, [1, length]),
-                NamedOnnxValue.CreateFromTensor("encoder_hidden_states", encoded),
-                NamedOnnxValue.CreateFromTensor("inputs_embeds", step),
-                NamedOnnxValue.CreateFromTensor("use_cache_branch", new DenseTensor<bool>(new[] { useCache }, [1])),
-            };
-            for (int layer = 0; layer < _layers; layer++)
-            {
-                for (int p = 0; p < 4; p++)
+                using IDisposableReadOnlyCollection<OrtValue> results = _decoder.Run(inputNames, inputs, outputNames);
+                FloatTensor logits = FloatTensor.From(results[0]);
+                int vocab = logits.Dimension(2);
+                int last = logits.Dimension(1) - 1;
+                next = Choose(logits.Data.AsSpan(last * vocab, vocab).ToArray(), sequence);
+                for (int i = 0; i < past.Length; i++)
                 {
-                    inputs.Add(NamedOnnxValue.CreateFromTensor($"past_key_values.{layer}.{KvParts[p]}", past[layer * 4 + p]));
+                    // The encoder half of the cache is computed once, on the first step.
+                    if (i % 4 < 2 || !useCache)
+                    {
+                        past[i] = FloatTensor.From(results[1 + i]);
+                    }
                 }
             }
-
-            int next;
-            using (IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = _decoder.Run(inputs))
+            finally
             {
-                var byName = results.ToDictionary(r => r.Name, StringComparer.Ordinal);
-                Tensor<float> logits = byName["logits"].AsTensor<float>();
-                int vocab = logits.Dimensions[2];
-                int last = logits.Dimensions[1] - 1;
-                var scores = new float[vocab];
-                for (int v = 0; v < vocab; v++)
+                foreach (OrtValue value in owned)
                 {
-                    scores[v] = logits[0, last, v];
-                }
-
-                next = Choose(scores, sequence);
-                for (int layer = 0; layer < _layers; layer++)
-                {
-                    for (int p = 0; p < 4; p++)
-                    {
-                        // The encoder half of the cache is computed once, on the first step.
-                        if (p < 2 || !useCache)
-                        {
-                            past[layer * 4 + p] = Copy(byName[$"present.{layer}.{KvParts[p]}"].AsTensor<float>());
-                        }
-                    }
+                    value.Dispose();
                 }
             }
 
@@ -220,6 +228,23 @@ public sealed partial class Florence2Captioner : ICaptioner
         }
 
         return generated;
+    }
+
+    public void Dispose()
+    {
+        foreach (OnnxModel model in _models)
+        {
+            model.Dispose();
+        }
+
+        _models.Clear();
+    }
+
+    /// <summary>The encoder's last hidden state for the image features followed by the prompt's embeddings.</summary>
+    private OrtValue EncodeJoined(OrtValue mask, float[] joined, int length, int hidden)
+    {
+        using OrtValue embeds = OnnxTensors.FromFloats(joined, 1, length, hidden);
+        return _encoder.RunFloats([("attention_mask", mask), ("inputs_embeds", embeds)], "last_hidden_state").ToOrtValue();
     }
 
     /// <summary>Greedy choice: BOS forced first, then the best token that repeats no n-gram; ties go to the lower id.</summary>
@@ -270,33 +295,20 @@ public sealed partial class Florence2Captioner : ICaptioner
         return best < 0 ? _eos : best;
     }
 
-    private DenseTensor<float> Embed(IReadOnlyList<long> ids) =>
-        RunOne(_embed, [Named("input_ids", ids.ToArray(), [1, ids.Count])], "inputs_embeds");
-
-    private DenseTensor<float> Embed(IReadOnlyList<int> ids) => Embed(ids.Select(i => (long)i).ToArray());
-
-    private static InferenceSession Open(OnnxSessionFactory sessions, InstalledPack pack, string role, TensorSpec[] inputs, TensorSpec[] outputs)
+    private FloatTensor Embed(IReadOnlyList<long> ids)
     {
-        InferenceSession session = sessions.Get(pack.PathOf(role));
-        OnnxSignature.Require(session, $"{pack.Name}/{role}", inputs, outputs);
-        return session;
+        using OrtValue input = OnnxTensors.FromLongs(ids.ToArray(), 1, ids.Count);
+        return _embed.RunFloats([("input_ids", input)], "inputs_embeds");
     }
 
-    private static DenseTensor<float> RunOne(InferenceSession session, IReadOnlyCollection<NamedOnnxValue> inputs, string output)
+    private FloatTensor Embed(IReadOnlyList<int> ids) => Embed(ids.Select(i => (long)i).ToArray());
+
+    private OnnxModel Open(OnnxSessionFactory sessions, InstalledPack pack, string role, TensorSpec[] inputs, TensorSpec[] outputs)
     {
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(inputs, [output]);
-        return Copy(results[0].AsTensor<float>());
+        OnnxModel model = OnnxModel.Open(sessions, pack.PathOf(role), $"{pack.Name}/{role}", new OnnxSignatureSpec(inputs, outputs));
+        _models.Add(model);
+        return model;
     }
-
-    /// <summary>A copy that outlives the run's native buffers.</summary>
-    private static DenseTensor<float> Copy(Tensor<float> tensor) =>
-        new(tensor.ToArray(), tensor.Dimensions.ToArray());
-
-    private static NamedOnnxValue Named(string name, float[] data, int[] shape) =>
-        NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(data, shape));
-
-    private static NamedOnnxValue Named(string name, long[] data, int[] shape) =>
-        NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(data, shape));
 
     [GeneratedRegex(@"^past_key_values\.\d+\.")]
     private static partial Regex PastName();

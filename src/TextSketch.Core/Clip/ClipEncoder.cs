@@ -12,40 +12,38 @@ namespace TextSketch.Core.Clip;
 /// Xenova/openai exports: input_ids -> text_embeds, pixel_values -> image_embeds). Embeddings are L2-normalised, so
 /// a dot product is the cosine similarity. Thread-safe.
 /// </summary>
-public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
+public sealed class ClipEncoder : IDisposable, IImageEmbedder
 {
     public const string PackName = "clip-vit-b32";
     private const string TextRole = "text_model";
     private const string VisionRole = "vision_model";
 
-    private readonly InferenceSession _text;
-    private readonly InferenceSession _vision;
+    private readonly OnnxModel _text;
+    private readonly OnnxModel _vision;
     private readonly bool _textTakesMask;
     private readonly int _imageSize;
     private readonly float[] _mean;
     private readonly float[] _std;
-    private readonly OnnxSessionFactory? _ownedSessions;
-
+    /// <summary>Opens the pack's text and vision models (the encoder owns their sessions: dispose it).</summary>
     public ClipEncoder(InstalledPack pack, OnnxSessionFactory sessions)
-        : this(pack, sessions, null)
-    {
-    }
-
-    private ClipEncoder(InstalledPack pack, OnnxSessionFactory sessions, OnnxSessionFactory? owned)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(sessions);
-        _ownedSessions = owned;
         Name = pack.Name;
-        _text = sessions.Get(pack.PathOf(TextRole));
-        OnnxSignature.Require(_text, $"{pack.Name}/{TextRole}",
-            [TensorSpec.Of("input_ids", TensorElementType.Int64, 2)],
-            [TensorSpec.Of("text_embeds", TensorElementType.Float, 2)]);
+        _text = OnnxModel.Open(sessions, pack.PathOf(TextRole), $"{pack.Name}/{TextRole}",
+            new OnnxSignatureSpec([TensorSpec.Of("input_ids", TensorElementType.Int64, 2)], [TensorSpec.Of("text_embeds", TensorElementType.Float, 2)]));
         _textTakesMask = _text.InputMetadata.ContainsKey("attention_mask");
-        _vision = sessions.Get(pack.PathOf(VisionRole));
-        OnnxSignature.Require(_vision, $"{pack.Name}/{VisionRole}",
-            [TensorSpec.Of("pixel_values", TensorElementType.Float, 4)],
-            [TensorSpec.Of("image_embeds", TensorElementType.Float, 2)]);
+        try
+        {
+            _vision = OnnxModel.Open(sessions, pack.PathOf(VisionRole), $"{pack.Name}/{VisionRole}",
+                new OnnxSignatureSpec([TensorSpec.Of("pixel_values", TensorElementType.Float, 4)], [TensorSpec.Of("image_embeds", TensorElementType.Float, 2)]));
+        }
+        catch
+        {
+            _text.Dispose();
+            throw;
+        }
+
         Tokenizer = ClipTokenizer.Load(pack.PathOf("tokenizer_vocab"), pack.PathOf("tokenizer_merges"));
         var settings = new PackSettings(pack.Manifest);
         int[] dims = _vision.InputMetadata["pixel_values"].Dimensions;
@@ -66,7 +64,7 @@ public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
     internal PackSettings Settings { get; }
 
     /// <summary>The installed CLIP pack in <paramref name="modelRoot"/> (or the default root), or null when none is
-    /// installed. The encoder owns its sessions (single-threaded ops, deterministic) and releases them on Dispose.</summary>
+    /// installed; single-threaded ops, so embeddings are deterministic.</summary>
     public static ClipEncoder? TryOpen(string? modelRoot = null, string packName = PackName)
     {
         InstalledPack? pack = InstalledPack.Find(ModelPaths.ResolveRoot(modelRoot), packName);
@@ -75,16 +73,7 @@ public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
             return null;
         }
 
-        var sessions = new OnnxSessionFactory(ExecutionDevice.Auto, intraOpThreads: 1);
-        try
-        {
-            return new ClipEncoder(pack, sessions, sessions);
-        }
-        catch
-        {
-            sessions.Dispose();
-            throw;
-        }
+        return new ClipEncoder(pack, new OnnxSessionFactory(ExecutionDevice.Auto, intraOpThreads: 1));
     }
 
     /// <summary>The L2-normalised image embedding: shortest side resized to the model's size, centre crop.</summary>
@@ -97,9 +86,8 @@ public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
         int x0 = (image.Width - cropSource) / 2;
         int y0 = (image.Height - cropSource) / 2;
         float[] pixels = ImageTensors.Region(image, x0, y0, cropSource, cropSource, size, size, _mean, _std);
-        var tensor = new DenseTensor<float>(pixels, [1, 3, size, size]);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = _vision.Run([NamedOnnxValue.CreateFromTensor("pixel_values", tensor)], ["image_embeds"]);
-        return Normalise(results[0].AsTensor<float>().ToArray());
+        using OrtValue tensor = OnnxTensors.FromFloats(pixels, 1, 3, size, size);
+        return Normalise(_vision.RunFloats([("pixel_values", tensor)], "image_embeds").Data);
     }
 
     /// <summary>The L2-normalised embedding of a text (tokenised, cut to <see cref="MaxTextTokens"/>).</summary>
@@ -135,16 +123,11 @@ public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
             }
         }
 
-        var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, [sequences.Count, length])) };
-        if (_textTakesMask)
-        {
-            inputs.Add(NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(Enumerable.Repeat(1L, ids.Length).ToArray(), [sequences.Count, length])));
-        }
-
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = _text.Run(inputs, ["text_embeds"]);
-        Tensor<float> embeds = results[0].AsTensor<float>();
-        int dim = embeds.Dimensions[1];
-        float[] flat = embeds.ToArray();
+        using OrtValue idValues = OnnxTensors.FromLongs(ids, sequences.Count, length);
+        using OrtValue? mask = _textTakesMask ? OnnxTensors.FromLongs(Enumerable.Repeat(1L, ids.Length).ToArray(), sequences.Count, length) : null;
+        FloatTensor embeds = _text.RunFloats(mask is null ? [("input_ids", idValues)] : [("input_ids", idValues), ("attention_mask", mask)], "text_embeds");
+        int dim = embeds.Dimension(1);
+        float[] flat = embeds.Data;
         var output = new float[sequences.Count][];
         for (int i = 0; i < sequences.Count; i++)
         {
@@ -171,7 +154,11 @@ public sealed class ClipEncoder : IDisposable, Metrics.IImageEmbedder
         return sum;
     }
 
-    public void Dispose() => _ownedSessions?.Dispose();
+    public void Dispose()
+    {
+        _text.Dispose();
+        _vision.Dispose();
+    }
 
     private static float[] Normalise(float[] v)
     {

@@ -1,6 +1,6 @@
 using TextSketch.Core.Caption;
 using TextSketch.Core.Imaging;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Text;
 
 namespace TextSketch.Core.Clip;
 
@@ -44,6 +44,9 @@ public sealed class ClipPromptInverter : ICaptioner
     }
 
     public string Name => _clip.Name;
+
+    /// <summary>The prompts are token sequences of the pack's CLIP vocabulary.</summary>
+    public ClipTokenizer? TokenVocabulary => _clip.Tokenizer;
 
     public int PromptTokens { get; }
 

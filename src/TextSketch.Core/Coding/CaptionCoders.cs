@@ -3,41 +3,61 @@ using TextSketch.Core.Text;
 
 namespace TextSketch.Core.Coding;
 
-/// <summary>The caption coders a record may name, by id.</summary>
-public static class CaptionCoders
+/// <summary>
+/// The caption coders a reader or writer has, by id: always <c>english</c> and <c>utf8</c>; <c>clip-tokens</c> only
+/// when it was given CLIP's vocabulary. Nothing here looks for installed packs: whoever reads or writes a record
+/// decides where a vocabulary comes from (a model root, a prompt inverter) and passes it in.
+/// </summary>
+public sealed class CaptionCoders
 {
-    private static readonly ICaptionCoder[] Builtin = [new EnglishCaptionCoder(), new Utf8CaptionCoder()];
+    private static readonly ICaptionCoder[] Text = [new EnglishCaptionCoder(), new Utf8CaptionCoder()];
+
+    private readonly Lazy<ClipTokenizer?> _clipVocabulary;
+    private readonly Lazy<ClipTokenCaptionCoder?> _tokens;
+
+    /// <param name="clipVocabulary">CLIP's vocabulary, asked for only when a token-coded caption is met (finding one
+    /// takes a moment); null or a function returning null: token-coded captions cannot be read or written.</param>
+    public CaptionCoders(Func<ClipTokenizer?>? clipVocabulary)
+    {
+        _clipVocabulary = new Lazy<ClipTokenizer?>(clipVocabulary ?? (() => null), LazyThreadSafetyMode.ExecutionAndPublication);
+        _tokens = new Lazy<ClipTokenCaptionCoder?>(() => _clipVocabulary.Value is { } v ? new ClipTokenCaptionCoder(v) : null, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The text coders only: what every reader has.</summary>
+    public static CaptionCoders Builtin { get; } = new(null);
 
     /// <summary>The universal coder: any caption within the size limit.</summary>
-    public static ICaptionCoder Fallback => Builtin[^1];
+    public static ICaptionCoder Fallback => Text[^1];
 
-    /// <summary>The coder with this id. The CLIP token coder exists only where an installed pack carries CLIP's
-    /// vocabulary; reading a token-coded caption elsewhere fails with a message saying so.</summary>
-    public static ICaptionCoder? Find(int id)
+    /// <summary>The text coders plus the token coder over <paramref name="clipVocabulary"/>.</summary>
+    public static CaptionCoders WithClipTokens(ClipTokenizer clipVocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(clipVocabulary);
+        return new CaptionCoders(() => clipVocabulary);
+    }
+
+    /// <summary>The coder with this id; an unknown id, or clip-tokens without a vocabulary, is malformed data with a
+    /// message saying what is missing.</summary>
+    public ICaptionCoder Find(int id)
     {
         if (id == ClipTokenCaptionCoder.CoderId)
         {
-            ClipTokenizer tokenizer = ClipVocabulary.TryFind()
-                ?? throw new InvalidDataException("the caption is stored as CLIP tokens, and reading it needs CLIP's vocabulary: install a pack that carries it (Install-TextSketchModel -Name clip-vit-b32)");
-            return new ClipTokenCaptionCoder(tokenizer);
+            return _tokens.Value
+                ?? throw new InvalidDataException("the caption is stored as CLIP tokens, and reading it needs CLIP's vocabulary: install a pack that carries it " +
+                    "(Install-TextSketchModel -Name clip-vit-b32), or give the -ModelRoot it is installed in");
         }
 
-        return Array.Find(Builtin, c => c.Id == id);
+        return Array.Find(Text, c => c.Id == id) ?? throw new InvalidDataException($"unknown caption coder {id}");
     }
 
-    /// <summary>The coder that represents <paramref name="caption"/> exactly in the fewest bits. Token coding is
-    /// considered only when CLIP's vocabulary is installed, since a record is only useful where it can be read.</summary>
-    public static ICaptionCoder Choose(string caption)
+    /// <summary>Of the coders in this set, the one that represents <paramref name="caption"/> exactly in the fewest
+    /// bits (ties to the lower position: english, utf8, clip-tokens).</summary>
+    public ICaptionCoder Cheapest(string caption)
     {
-        IEnumerable<ICaptionCoder> candidates = Builtin;
-        if (ClipVocabulary.TryFind() is { } tokenizer)
-        {
-            candidates = candidates.Append(new ClipTokenCaptionCoder(tokenizer));
-        }
-
+        ArgumentNullException.ThrowIfNull(caption);
         ICaptionCoder? best = null;
         double bestBits = double.MaxValue;
-        foreach (ICaptionCoder coder in candidates)
+        foreach (ICaptionCoder coder in _clipVocabulary.Value is null ? Text : [.. Text, _tokens.Value!])
         {
             if (!coder.CanEncode(caption))
             {

@@ -5,8 +5,8 @@ public static class SketchCoders
 {
     private static readonly ISketchCoder[] All = [new MixingSketchCoder(), new TemplateSketchCoder()];
 
-    /// <summary>The coder new records use.</summary>
-    public static ISketchCoder Default => All[0];
+    /// <summary>The coder new records use (<see cref="TextSketchDefaults.SketchCoder"/>).</summary>
+    public static ISketchCoder Default { get; } = Find(TextSketchDefaults.SketchCoder)!;
 
     public static ISketchCoder? Find(int id) => Array.Find(All, c => c.Id == id);
 }

@@ -99,18 +99,14 @@ public sealed class ColorHint : IEquatable<ColorHint>
     public int[] RenderField(int width, int height)
     {
         var field = new int[width * height * 3];
+        LinearTap[] columns = Resampling.LinearTaps(Columns, width);
+        LinearTap[] rows = Resampling.LinearTaps(Rows, height);
         for (int y = 0; y < height; y++)
         {
-            double gy = Math.Clamp((y + 0.5) * Rows / height - 0.5, 0, Rows - 1);
-            int y0 = (int)gy;
-            int y1 = Math.Min(y0 + 1, Rows - 1);
-            double fy = gy - y0;
+            (int y0, int y1, double fy) = rows[y];
             for (int x = 0; x < width; x++)
             {
-                double gx = Math.Clamp((x + 0.5) * Columns / width - 0.5, 0, Columns - 1);
-                int x0 = (int)gx;
-                int x1 = Math.Min(x0 + 1, Columns - 1);
-                double fx = gx - x0;
+                (int x0, int x1, double fx) = columns[x];
                 (int r00, int g00, int b00) = CellRgb(y0 * Columns + x0);
                 (int r01, int g01, int b01) = CellRgb(y0 * Columns + x1);
                 (int r10, int g10, int b10) = CellRgb(y1 * Columns + x0);

@@ -7,8 +7,8 @@ namespace TextSketch.Core.Format;
 /// <summary>The coded sketch layer: its bitmap, the divisor that fixes its size, and the coder that codes it.</summary>
 public sealed record SketchLayer(BitPlane Bitmap, int Divisor, int CoderId);
 
-/// <summary>Which of 2^<see cref="Bits"/> decoder seeds the encoder found best (candidate selection): the record's seed is
-/// its content seed plus <see cref="Index"/>.</summary>
+/// <summary>Which of 2^<see cref="Bits"/> candidate records the encoder found best (candidate selection). The index
+/// changes the record's bytes, so each candidate has its own checksum and hence its own decoder seed.</summary>
 public sealed record CandidateChoice(int Bits, int Index)
 {
     public const int MaxBits = 6;
@@ -27,6 +27,9 @@ public sealed record TskDocument
     public string? Caption { get; init; }
 
     public CaptionSource CaptionSource { get; init; }
+
+    /// <summary>The coder the caption is stored with (the encoder chooses it; see <see cref="Coding.CaptionCoders"/>).</summary>
+    public int CaptionCoder { get; init; } = TextSketchDefaults.CaptionCoder;
 
     public ColorHint? Color { get; init; }
 

@@ -22,13 +22,6 @@ public static class TskFile
     public const int MaxDimension = 65535;
     public const int MaxSketchPixels = 1 << 22;
 
-    /// <summary>The sketch area the default divisor is chosen for (part of the format: "default divisor" is one flag).</summary>
-    public const int DefaultSketchPixels = 192 * 128;
-
-    /// <summary>Caption and sketch coders records use unless they say otherwise.</summary>
-    public const int DefaultCaptionCoder = Coding.Text.EnglishCaptionCoder.CoderId;
-    public const int DefaultSketchCoder = MixingSketchCoder.CoderId;
-
     /// <summary>Records are a few hundred bytes; anything far larger is not one of ours.</summary>
     public const int MaxRecordBytes = 1 << 24;
 
@@ -37,7 +30,9 @@ public static class TskFile
     /// <summary>P(flag = 1) of the "usual value" flags: 15/16, about a tenth of a bit when true.</summary>
     private const int Usual = 61440;
 
-    public static TskRecord Write(TskDocument document)
+    /// <summary>The record's bytes. <paramref name="captionCoders"/> must hold the document's caption coder (the
+    /// built-in text coders when null).</summary>
+    public static TskRecord Write(TskDocument document, CaptionCoders? captionCoders = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         Validate(document);
@@ -47,8 +42,8 @@ public static class TskFile
         double captionBits = 0;
         if (document.Caption is not null)
         {
-            ICaptionCoder coder = CaptionCoders.Choose(document.Caption);
-            EncodeUsual(stream, (uint)coder.Id, DefaultCaptionCoder);
+            ICaptionCoder coder = CaptionCoderFor(document, captionCoders ?? CaptionCoders.Builtin);
+            EncodeUsual(stream, (uint)coder.Id, TextSketchDefaults.CaptionCoder);
             double start = stream.Bits;
             coder.Encode(document.Caption, stream);
             captionBits = stream.Bits - start;
@@ -69,7 +64,7 @@ public static class TskFile
         {
             ISketchCoder coder = SketchCoders.Find(sketch.CoderId)
                 ?? throw new ArgumentException($"Unknown sketch coder {sketch.CoderId}.", nameof(document));
-            EncodeUsual(stream, (uint)sketch.CoderId, DefaultSketchCoder);
+            EncodeUsual(stream, (uint)sketch.CoderId, TextSketchDefaults.SketchCoder);
             EncodeUsual(stream, (uint)sketch.Divisor, DefaultDivisor(document.Width, document.Height));
             double start = stream.Bits;
             coder.Encode(sketch.Bitmap, stream);
@@ -107,8 +102,9 @@ public static class TskFile
         return new TskRecord(document, bytes, sketchBytes, Rate(bytes.Length, captionBits, colorBits, sketchBits), Seed(document, crc));
     }
 
-    /// <summary>Reads a record; <paramref name="name"/> (usually the file path) labels errors.</summary>
-    public static TskRecord Read(byte[] data, string name)
+    /// <summary>Reads a record; <paramref name="name"/> (usually the file path) labels errors. A token-coded caption
+    /// needs <paramref name="captionCoders"/> with CLIP's vocabulary (the built-in text coders when null).</summary>
+    public static TskRecord Read(byte[] data, string name, CaptionCoders? captionCoders = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Length == 0)
@@ -183,7 +179,7 @@ public static class TskFile
 
         try
         {
-            return Decode(data, mode, (int)width, (int)height, hasSeed ? (int)seedValue : null, position, bodyEnd, crc);
+            return Decode(data, mode, (int)width, (int)height, hasSeed ? (int)seedValue : null, position, bodyEnd, crc, captionCoders ?? CaptionCoders.Builtin);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or OverflowException)
         {
@@ -191,17 +187,17 @@ public static class TskFile
         }
     }
 
-    private static TskRecord Decode(byte[] data, TextSketchMode mode, int width, int height, int? seed, int streamStart, int bodyEnd, uint crc)
+    private static TskRecord Decode(byte[] data, TextSketchMode mode, int width, int height, int? seed, int streamStart, int bodyEnd, uint crc, CaptionCoders captionCoders)
     {
         var stream = new RangeDecoder(data, streamStart, bodyEnd - streamStart);
         var source = (CaptionSource)stream.DecodeDirect(2);
         string? caption = null;
+        int captionCoder = TextSketchDefaults.CaptionCoder;
         double captionBits = 0;
         if (source != CaptionSource.None)
         {
-            int coderId = (int)DecodeUsual(stream, DefaultCaptionCoder, 255);
-            ICaptionCoder coder = CaptionCoders.Find(coderId)
-                ?? throw new InvalidDataException($"unknown caption coder {coderId}");
+            captionCoder = (int)DecodeUsual(stream, TextSketchDefaults.CaptionCoder, 255);
+            ICaptionCoder coder = captionCoders.Find(captionCoder);
             double start = stream.Bits;
             caption = coder.Decode(stream);
             captionBits = stream.Bits - start;
@@ -221,7 +217,7 @@ public static class TskFile
         Func<byte[]> sketchBytes = NoSketch;
         if (mode == TextSketchMode.TextSketch)
         {
-            int coderId = (int)DecodeUsual(stream, DefaultSketchCoder, 255);
+            int coderId = (int)DecodeUsual(stream, TextSketchDefaults.SketchCoder, 255);
             int divisor = (int)DecodeUsual(stream, DefaultDivisor(width, height), SketchGeometry.MaxDivisor);
             ISketchCoder coder = SketchCoders.Find(coderId)
                 ?? throw new InvalidDataException($"unknown sketch coder {coderId}");
@@ -257,6 +253,7 @@ public static class TskFile
             Mode = mode,
             Caption = caption,
             CaptionSource = source,
+            CaptionCoder = captionCoder,
             Color = color,
             Sketch = sketch,
             ExplicitSeed = seed,
@@ -266,7 +263,24 @@ public static class TskFile
     }
 
     /// <summary>The divisor a record of this size uses unless it says otherwise.</summary>
-    public static int DefaultDivisor(int width, int height) => SketchGeometry.ChooseDivisor(width, height, DefaultSketchPixels);
+    public static int DefaultDivisor(int width, int height) => SketchGeometry.ChooseDivisor(width, height, TextSketchDefaults.SketchPixels);
+
+    private static ICaptionCoder CaptionCoderFor(TskDocument document, CaptionCoders coders)
+    {
+        ICaptionCoder coder;
+        try
+        {
+            coder = coders.Find(document.CaptionCoder);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException($"The record's caption coder {document.CaptionCoder} is not available: {e.Message}.", nameof(document), e);
+        }
+
+        return coder.CanEncode(document.Caption!)
+            ? coder
+            : throw new ArgumentException($"The caption coder '{coder.Name}' cannot represent this caption exactly; choose another (CaptionCoders.Cheapest).", nameof(document));
+    }
 
     private static byte[] NoSketch() => [];
 
@@ -342,28 +356,9 @@ public static class TskFile
         return new RateBreakdown(totalBytes, totalBytes * 8 - caption - color - sketch, caption, sketch, color);
     }
 
-    /// <summary>The decoder seed: the explicit one; else the content seed (the checksum of the record as it would be
-    /// without a candidate choice) plus the chosen candidate's index.</summary>
-    private static int Seed(TskDocument document, uint crc)
-    {
-        if (document.ExplicitSeed is int explicitSeed)
-        {
-            return explicitSeed;
-        }
-
-        if (document.Candidate is not { } candidate)
-        {
-            return (int)(crc & 0x7FFFFFFF);
-        }
-
-        return CandidateSeed(ContentSeed(document), candidate.Index);
-    }
-
-    /// <summary>The seed of candidate <paramref name="index"/> of a record whose content seed is <paramref name="contentSeed"/>.</summary>
-    public static int CandidateSeed(int contentSeed, int index) => (int)(((uint)contentSeed + (uint)index) & 0x7FFFFFFF);
-
-    /// <summary>The seed a record of this content has without any candidate choice.</summary>
-    public static int ContentSeed(TskDocument document) => Write(document with { Candidate = null, ExplicitSeed = null }).Seed;
+    /// <summary>The decoder seed, from the record's own bytes: the explicit one, else the CRC-32 with its top bit
+    /// cleared. A candidate choice is part of those bytes, so each candidate the encoder tried has its own seed.</summary>
+    private static int Seed(TskDocument document, uint crc) => document.ExplicitSeed ?? (int)(crc & 0x7FFFFFFF);
 
     /// <summary>Largest power of two (up to 2^7) dividing both sides: 768x512 costs one byte per side.</summary>
     private static int DimensionShift(int width, int height)

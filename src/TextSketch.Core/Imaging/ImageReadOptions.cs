@@ -2,10 +2,8 @@ namespace TextSketch.Core.Imaging;
 
 public sealed record ImageReadOptions
 {
-    public const long DefaultMaxPixels = 100_000_000;
-
     public static ImageReadOptions Default { get; } = new();
 
     /// <summary>Images with more pixels are refused from their header, before any pixel is decoded.</summary>
-    public long MaxPixels { get; init; } = DefaultMaxPixels;
+    public long MaxPixels { get; init; } = TextSketchDefaults.MaxImagePixels;
 }

@@ -1,6 +1,23 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
 namespace TextSketch.Core.Imaging;
 
-/// <summary>Integer resampling: bit-exact on every platform, so encoder output never depends on the CPU.</summary>
+/// <summary>One sample of linear interpolation: the two source samples around an output position and the weight of
+/// the upper one.</summary>
+public readonly record struct LinearTap(int Lower, int Upper, double Fraction);
+
+/// <summary>
+/// Every way the codec changes an image's size, in one place:
+/// <list type="bullet">
+/// <item><see cref="AreaLuma"/> / <see cref="AreaRgb"/>: integer box means, bit-exact on every platform — what the
+/// encoder codes (sketch detection, colour cells) may only come from these.</item>
+/// <item><see cref="TrianglePlanes"/>: an antialiased separable triangle filter in a fixed order (model inputs).</item>
+/// <item><see cref="LinearTaps"/>: linear interpolation between sample centres (decoders that upscale a coarse field).</item>
+/// <item><see cref="Bicubic"/>: ImageSharp's bicubic resampler (decoded images to a record's size, metrics).</item>
+/// </list>
+/// </summary>
 public static class Resampling
 {
     /// <summary>
@@ -115,5 +132,167 @@ public static class Resampling
         }
 
         return bounds;
+    }
+
+    /// <summary>For each of <paramref name="target"/> outputs, the two of <paramref name="source"/> samples it lies
+    /// between (sample centres aligned, clamped at the edges) and the weight of the upper one.</summary>
+    public static LinearTap[] LinearTaps(int source, int target)
+    {
+        var taps = new LinearTap[target];
+        for (int o = 0; o < target; o++)
+        {
+            double g = Math.Clamp((o + 0.5) * source / target - 0.5, 0, source - 1);
+            int lower = (int)g;
+            taps[o] = new LinearTap(lower, Math.Min(lower + 1, source - 1), g - lower);
+        }
+
+        return taps;
+    }
+
+    /// <summary>
+    /// The source rectangle (<paramref name="x0"/>, <paramref name="y0"/>, <paramref name="sourceWidth"/> x
+    /// <paramref name="sourceHeight"/>) resampled to <paramref name="width"/> x <paramref name="height"/> as three
+    /// CHW float planes (R, G, B; 0-255 scale, not clamped): a separable triangle filter whose support widens with the
+    /// reduction (antialiased like PIL's resize), horizontal pass first, in a fixed order so the same image always
+    /// gives the same floats.
+    /// </summary>
+    public static float[] TrianglePlanes(RgbImage image, int x0, int y0, int sourceWidth, int sourceHeight, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (width <= 0 || height <= 0 || sourceWidth <= 0 || sourceHeight <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width));
+        }
+
+        (int[] xStart, float[][] xWeights) = TriangleWeights(sourceWidth, width);
+        (int[] yStart, float[][] yWeights) = TriangleWeights(sourceHeight, height);
+        int plane = width * height;
+        var result = new float[3 * plane];
+        // Horizontal pass per source row, then vertical pass: rows[c][sy * width + ox].
+        var rows = new float[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            rows[c] = new float[sourceHeight * width];
+        }
+
+        byte[] px = image.Pixels;
+        for (int sy = 0; sy < sourceHeight; sy++)
+        {
+            int rowBase = ((y0 + sy) * image.Width + x0) * 3;
+            for (int ox = 0; ox < width; ox++)
+            {
+                float r = 0, g = 0, b = 0;
+                float[] w = xWeights[ox];
+                int start = xStart[ox];
+                for (int k = 0; k < w.Length; k++)
+                {
+                    int i = rowBase + (start + k) * 3;
+                    r += w[k] * px[i];
+                    g += w[k] * px[i + 1];
+                    b += w[k] * px[i + 2];
+                }
+
+                rows[0][sy * width + ox] = r;
+                rows[1][sy * width + ox] = g;
+                rows[2][sy * width + ox] = b;
+            }
+        }
+
+        for (int c = 0; c < 3; c++)
+        {
+            float[] src = rows[c];
+            for (int oy = 0; oy < height; oy++)
+            {
+                float[] w = yWeights[oy];
+                int start = yStart[oy];
+                for (int ox = 0; ox < width; ox++)
+                {
+                    float v = 0;
+                    for (int k = 0; k < w.Length; k++)
+                    {
+                        v += w[k] * src[(start + k) * width + ox];
+                    }
+
+                    result[c * plane + oy * width + ox] = v;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// <paramref name="image"/> at <paramref name="width"/> x <paramref name="height"/>: unchanged when it already has
+    /// that size, else resampled with ImageSharp's Bicubic resampler (cubic convolution; the kernel is widened when
+    /// shrinking, so downscaling averages instead of aliasing). The aspect ratio is not kept.
+    /// </summary>
+    public static RgbImage Bicubic(RgbImage image, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Width == width && image.Height == height)
+        {
+            return image;
+        }
+
+        using Image<Rgb24> frame = Image.LoadPixelData<Rgb24>(ImageSharpSetup.Configuration, image.Pixels, image.Width, image.Height);
+        frame.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(width, height), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Bicubic }));
+        var result = new RgbImage(width, height);
+        frame.CopyPixelDataTo(result.Pixels);
+        return result;
+    }
+
+    /// <summary>The <paramref name="width"/> x <paramref name="height"/> rectangle at (<paramref name="x0"/>, <paramref name="y0"/>).</summary>
+    public static RgbImage Crop(RgbImage image, int x0, int y0, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (x0 < 0 || y0 < 0 || width < 1 || height < 1 || x0 + width > image.Width || y0 + height > image.Height)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"({x0}, {y0}) {width}x{height} is not inside {image.Width}x{image.Height}.");
+        }
+
+        var result = new RgbImage(width, height);
+        for (int y = 0; y < height; y++)
+        {
+            Array.Copy(image.Pixels, ((y0 + y) * image.Width + x0) * 3, result.Pixels, y * width * 3, width * 3);
+        }
+
+        return result;
+    }
+
+    /// <summary>Triangle-filter taps for resampling <paramref name="source"/> samples to <paramref name="target"/>.</summary>
+    private static (int[] Start, float[][] Weights) TriangleWeights(int source, int target)
+    {
+        double ratio = (double)source / target;
+        double support = Math.Max(1.0, ratio);
+        var starts = new int[target];
+        var weights = new float[target][];
+        for (int o = 0; o < target; o++)
+        {
+            double center = (o + 0.5) * ratio;
+            int first = Math.Max(0, (int)Math.Floor(center - support));
+            int last = Math.Min(source - 1, (int)Math.Ceiling(center + support));
+            var w = new double[last - first + 1];
+            double sum = 0;
+            for (int i = first; i <= last; i++)
+            {
+                double t = Math.Abs((i + 0.5 - center) / support);
+                double value = t < 1 ? 1 - t : 0;
+                w[i - first] = value;
+                sum += value;
+            }
+
+            if (sum <= 0)
+            {
+                int nearest = Math.Clamp((int)center, 0, source - 1);
+                starts[o] = nearest;
+                weights[o] = [1f];
+                continue;
+            }
+
+            starts[o] = first;
+            weights[o] = w.Select(v => (float)(v / sum)).ToArray();
+        }
+
+        return (starts, weights);
     }
 }

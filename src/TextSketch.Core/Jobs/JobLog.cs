@@ -114,6 +114,10 @@ public sealed class JobSummary
 
     public double Seconds { get; set; }
 
+    /// <summary>A decode job's totals (records to images) rather than an encode job's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Expanding { get; init; }
+
     public void Add(JobItemStatus status, long sourceBytes, int recordBytes)
     {
         switch (status)
@@ -128,7 +132,8 @@ public sealed class JobSummary
         RecordBytes += recordBytes;
     }
 
-    public override string ToString() =>
-        $"{Written + Encoded} compressed, {Skipped} skipped, {Failed} failed; {SourceBytes:N0} bytes of images -> {RecordBytes:N0} bytes of records " +
+    public override string ToString() => Expanding
+        ? $"{Written} expanded, {Skipped} skipped, {Failed} failed; {Seconds:N1} s."
+        : $"{Written + Encoded} compressed, {Skipped} skipped, {Failed} failed; {SourceBytes:N0} bytes of images -> {RecordBytes:N0} bytes of records " +
         $"({ReductionFactor:N1}x smaller){(SourcesRemoved > 0 ? $"; {SourcesRemoved} sources removed" : string.Empty)}; {Seconds:N1} s.";
 }

@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding;
 using TextSketch.Core.Format;
 
 namespace TextSketch.Core.Jobs;
@@ -16,13 +17,13 @@ public static class SourceRemoval
 {
     /// <summary>Reads <paramref name="output"/> back, checks it is a valid record byte-identical to
     /// <paramref name="expected"/>, and only then deletes <paramref name="source"/>.</summary>
-    public static void VerifyThenRemove(string source, string output, byte[] expected)
+    public static void VerifyThenRemove(string source, string output, byte[] expected, CaptionCoders? captionCoders = null)
     {
         byte[] actual;
         try
         {
             actual = File.ReadAllBytes(output);
-            TskFile.Read(actual, output);
+            TskFile.Read(actual, output, captionCoders);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TskFormatException)
         {

@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using TextSketch.Core.Imaging;
 
 namespace TextSketch.Core.Metrics;
@@ -8,31 +5,9 @@ namespace TextSketch.Core.Metrics;
 /// <summary>Image plumbing shared by the metrics: size checks, resampling to the reference's size, channel planes.</summary>
 public static class MetricImages
 {
-    /// <summary>
-    /// <paramref name="image"/> at <paramref name="width"/>x<paramref name="height"/>: unchanged when it already has that
-    /// size, else resampled with ImageSharp's Bicubic resampler (cubic convolution; the kernel is
-    /// widened when shrinking, so downscaling averages instead of aliasing). The aspect ratio is not kept: a reconstruction is
-    /// always compared over the reference's full frame.
-    /// </summary>
-    public static RgbImage Resize(RgbImage image, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        if (image.Width == width && image.Height == height)
-        {
-            return image;
-        }
-
-        using Image<Rgb24> frame = Image.LoadPixelData<Rgb24>(MetricsImageSharp.Configuration, image.Pixels, image.Width, image.Height);
-        frame.Mutate(x => x.Resize(new ResizeOptions
-        {
-            Size = new Size(width, height),
-            Mode = ResizeMode.Stretch,
-            Sampler = KnownResamplers.Bicubic,
-        }));
-        var result = new RgbImage(width, height);
-        frame.CopyPixelDataTo(result.Pixels);
-        return result;
-    }
+    /// <summary><paramref name="image"/> at the reference's <paramref name="width"/> x <paramref name="height"/>
+    /// (<see cref="Resampling.Bicubic"/>): a reconstruction is always compared over the reference's full frame.</summary>
+    public static RgbImage Resize(RgbImage image, int width, int height) => Resampling.Bicubic(image, width, height);
 
     internal static void RequireSameSize(RgbImage reference, RgbImage test)
     {
@@ -57,18 +32,5 @@ public static class MetricImages
         }
 
         return plane;
-    }
-}
-
-/// <summary>ImageSharp configuration for metric resampling: one thread per image (callers parallelise across pairs).</summary>
-internal static class MetricsImageSharp
-{
-    public static Configuration Configuration { get; } = Create();
-
-    private static Configuration Create()
-    {
-        Configuration configuration = Configuration.Default.Clone();
-        configuration.MaxDegreeOfParallelism = 1;
-        return configuration;
     }
 }

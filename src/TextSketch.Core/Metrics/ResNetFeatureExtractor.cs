@@ -1,8 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
@@ -16,9 +13,9 @@ namespace TextSketch.Core.Metrics;
 /// preprocessing model <c>ResNetPrepOnnx/ResNetPreprocess.onnx</c> (input <c>OriginalInput</c>: planar RGB in 0-255;
 /// it reorders to BGR and subtracts the training mean image). The picture reaches the network the way ML.NET's
 /// featurizer pipeline feeds it (ResizeImages 224x224 with its default IsoCrop: scale so the shorter side is 224,
-/// centre crop; ExtractPixels: planar, unscaled); the resampler here is ImageSharp's Bicubic.
+/// centre crop; ExtractPixels: planar, unscaled); the resampler here is <see cref="Resampling.Bicubic"/>.
 /// </summary>
-public sealed class ResNetFeatureExtractor : IImageEmbedder
+public sealed class ResNetFeatureExtractor : IImageEmbedder, IDisposable
 {
     public const int InputSize = 224;
     public const int FeatureLength = 512;
@@ -34,20 +31,28 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
     private const string NetworkInput = "Input247";
     private const string NetworkOutput = "Pooling395_Output_0";
 
-    private readonly InferenceSession _prep;
-    private readonly InferenceSession _network;
+    private readonly OnnxModel _prep;
+    private readonly OnnxModel _network;
 
     /// <param name="modelDirectory">A <see cref="ModelFolderName"/> folder (see <see cref="FindModelDirectory"/>).</param>
-    /// <param name="sessions">Creates and owns the sessions; the caller disposes it.</param>
+    /// <param name="sessions">Creates the sessions (the extractor owns them: dispose it).</param>
     public ResNetFeatureExtractor(string modelDirectory, OnnxSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
         ArgumentNullException.ThrowIfNull(sessions);
         ModelDirectory = modelDirectory;
-        _prep = sessions.Get(Path.Combine(modelDirectory, PreprocessRelativePath));
-        OnnxSignature.Require(_prep, "ResNet-18 preprocessing", [TensorSpec.Of(PrepInput, TensorElementType.Float, 4)], [TensorSpec.Of(PrepOutput, TensorElementType.Float, 4)]);
-        _network = sessions.Get(Path.Combine(modelDirectory, NetworkRelativePath));
-        OnnxSignature.Require(_network, "ResNet-18", [TensorSpec.Of(NetworkInput, TensorElementType.Float, 4)], [TensorSpec.Of(NetworkOutput, TensorElementType.Float, 4)]);
+        _prep = OnnxModel.Open(sessions, Path.Combine(modelDirectory, PreprocessRelativePath), "ResNet-18 preprocessing",
+            new OnnxSignatureSpec([TensorSpec.Of(PrepInput, TensorElementType.Float, 4)], [TensorSpec.Of(PrepOutput, TensorElementType.Float, 4)]));
+        try
+        {
+            _network = OnnxModel.Open(sessions, Path.Combine(modelDirectory, NetworkRelativePath), "ResNet-18",
+                new OnnxSignatureSpec([TensorSpec.Of(NetworkInput, TensorElementType.Float, 4)], [TensorSpec.Of(NetworkOutput, TensorElementType.Float, 4)]));
+        }
+        catch
+        {
+            _prep.Dispose();
+            throw;
+        }
     }
 
     public string Name => "ResNet-18";
@@ -76,11 +81,9 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
     public float[] EmbedImage(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var input = new DenseTensor<float>(ToNetworkInput(image), [1, 3, InputSize, InputSize]);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> prepared = _prep.Run([NamedOnnxValue.CreateFromTensor(PrepInput, input)]);
-        Tensor<float> normalised = prepared.First(v => v.Name == PrepOutput).AsTensor<float>();
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> output = _network.Run([NamedOnnxValue.CreateFromTensor(NetworkInput, normalised)]);
-        float[] features = output.First(v => v.Name == NetworkOutput).AsEnumerable<float>().ToArray();
+        using OrtValue input = OnnxTensors.FromFloats(ToNetworkInput(image), 1, 3, InputSize, InputSize);
+        using OrtValue normalised = _prep.RunFloats([(PrepInput, input)], PrepOutput).ToOrtValue();
+        float[] features = _network.RunFloats([(NetworkInput, normalised)], NetworkOutput).Data;
         if (features.Length != FeatureLength)
         {
             throw new ModelPackException("ModelSignatureMismatch", $"ResNet-18 gave {features.Length} features instead of {FeatureLength}.");
@@ -95,26 +98,23 @@ public sealed class ResNetFeatureExtractor : IImageEmbedder
         double scale = Math.Max((double)InputSize / image.Width, (double)InputSize / image.Height);
         int width = Math.Max(InputSize, (int)Math.Round(image.Width * scale));
         int height = Math.Max(InputSize, (int)Math.Round(image.Height * scale));
-        using Image<Rgb24> frame = Image.LoadPixelData<Rgb24>(MetricsImageSharp.Configuration, image.Pixels, image.Width, image.Height);
-        frame.Mutate(x => x
-            .Resize(new ResizeOptions { Size = new Size(width, height), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Bicubic })
-            .Crop(new Rectangle((width - InputSize) / 2, (height - InputSize) / 2, InputSize, InputSize)));
+        RgbImage frame = Resampling.Crop(Resampling.Bicubic(image, width, height), (width - InputSize) / 2, (height - InputSize) / 2, InputSize, InputSize);
         const int Plane = InputSize * InputSize;
         var data = new float[3 * Plane];
-        frame.ProcessPixelRows(rows =>
+        byte[] px = frame.Pixels;
+        for (int i = 0; i < Plane; i++)
         {
-            for (int y = 0; y < InputSize; y++)
-            {
-                Span<Rgb24> row = rows.GetRowSpan(y);
-                for (int x = 0; x < InputSize; x++)
-                {
-                    int i = y * InputSize + x;
-                    data[i] = row[x].R;
-                    data[Plane + i] = row[x].G;
-                    data[2 * Plane + i] = row[x].B;
-                }
-            }
-        });
+            data[i] = px[3 * i];
+            data[Plane + i] = px[3 * i + 1];
+            data[2 * Plane + i] = px[3 * i + 2];
+        }
+
         return data;
+    }
+
+    public void Dispose()
+    {
+        _prep.Dispose();
+        _network.Dispose();
     }
 }

@@ -18,6 +18,9 @@ public enum ModelPackKind
 
     /// <summary>CLIP text + vision encoders (clip-vit-b32).</summary>
     Clip,
+
+    /// <summary>Native libraries the module loads instead of its own (onnxruntime-cuda: ONNX Runtime's CUDA build).</summary>
+    Runtime,
 }
 
 /// <summary>One file of a pack, at a path relative to the pack folder.</summary>
@@ -38,9 +41,42 @@ public sealed record ModelFile
     [JsonPropertyName("sha256")]
     public string? Sha256 { get; init; }
 
+    /// <summary>Why a size or hash is missing, or where the listed ones come from (for people; not read by the installer).</summary>
+    [JsonPropertyName("note")]
+    public string? Note { get; init; }
+
+    /// <summary>The runtime identifier (linux-x64, win-x64, ...) the file is for; null: every platform. An install
+    /// takes only the files for the machine it runs on.</summary>
+    [JsonPropertyName("platform")]
+    public string? Platform { get; init; }
+
+    /// <summary>The <see cref="ModelArchive.Uri"/> of the zip archive (e.g. a .nupkg) the file is extracted from,
+    /// instead of being downloaded by itself.</summary>
+    [JsonPropertyName("archive")]
+    public string? Archive { get; init; }
+
+    /// <summary>The file's path inside <see cref="Archive"/>.</summary>
+    [JsonPropertyName("entry")]
+    public string? Entry { get; init; }
+
     /// <summary>What the pipeline uses the file for (e.g. "unet", "text_encoder", "tokenizer_vocab").</summary>
     [JsonPropertyName("role")]
     public string? Role { get; init; }
+}
+
+/// <summary>A zip archive (e.g. a NuGet package) that pack files are extracted from; downloaded once per install,
+/// checked against its size and sha256, and deleted when its files are out.</summary>
+public sealed record ModelArchive
+{
+    /// <summary>Where to download it, resolved like a file's uri (a relative one against baseUri, or a mirror).</summary>
+    [JsonPropertyName("uri")]
+    public required string Uri { get; init; }
+
+    [JsonPropertyName("size")]
+    public long? Size { get; init; }
+
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; init; }
 }
 
 /// <summary>
@@ -60,11 +96,19 @@ public sealed record ModelManifest
     [JsonPropertyName("description")]
     public string? Description { get; init; }
 
+    /// <summary>For people: e.g. why some files carry no size or sha256 ("sha256": null). Not read by the installer.</summary>
+    [JsonPropertyName("note")]
+    public string? Note { get; init; }
+
     [JsonPropertyName("baseUri")]
     public string? BaseUri { get; init; }
 
     [JsonPropertyName("files")]
     public required IReadOnlyList<ModelFile> Files { get; init; }
+
+    /// <summary>Archives that files name in their "archive" field.</summary>
+    [JsonPropertyName("archives")]
+    public IReadOnlyList<ModelArchive>? Archives { get; init; }
 
     /// <summary>Kind-specific settings (e.g. VAE scale, sample size, prompt template); read by the pipeline that uses the pack.</summary>
     [JsonPropertyName("settings")]

@@ -3,22 +3,18 @@ using Microsoft.ML.OnnxRuntime;
 namespace TextSketch.Core.Onnx;
 
 /// <summary>
-/// Creates ONNX Runtime sessions on the best available execution provider and keeps them for reuse: a pipeline
-/// creates each model's session once and runs it for every item. CUDA is tried first (Auto); when its provider
-/// library or CUDA/cuDNN cannot be loaded, sessions run on the CPU and <see cref="FallbackReason"/> says why.
-/// Dispose releases every session (and its device memory).
+/// Creates ONNX Runtime sessions on the best available execution provider, with a fixed thread count. CUDA is tried
+/// first (Auto); when its provider library or CUDA/cuDNN cannot be loaded, sessions run on the CPU and
+/// <see cref="FallbackReason"/> says why. The sessions belong to the <see cref="OnnxModel"/>s made with them.
 /// </summary>
-public sealed class OnnxSessionFactory : IDisposable
+public sealed class OnnxSessionFactory
 {
     private static readonly object ProbeLock = new();
     private static string? _cudaFailure;
     private static bool _cudaProbed;
 
-    private readonly Dictionary<string, InferenceSession> _sessions = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
     private readonly int _deviceId;
     private readonly int _intraOpThreads;
-    private bool _disposed;
 
     /// <param name="device">Which execution provider to use.</param>
     /// <param name="intraOpThreads">CPU threads per session; 0 lets ONNX Runtime choose. Encoder-side models use 1 so
@@ -46,54 +42,24 @@ public sealed class OnnxSessionFactory : IDisposable
 
     public string ProviderName => UsesCuda ? "CUDAExecutionProvider" : "CPUExecutionProvider";
 
-    /// <summary>The session for a model file, created on first use.</summary>
-    public InferenceSession Get(string modelPath)
+    /// <summary>A new session for a model file; the caller owns it (<see cref="OnnxModel.Open"/> does).</summary>
+    public InferenceSession Create(string modelPath)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(modelPath);
         string key = Path.GetFullPath(modelPath);
-        lock (_gate)
+        if (!File.Exists(key))
         {
-            if (_sessions.TryGetValue(key, out InferenceSession? session))
-            {
-                return session;
-            }
-
-            if (!File.Exists(key))
-            {
-                throw new Models.ModelPackException("ModelFileMissing", $"The model file '{key}' does not exist.");
-            }
-
-            using SessionOptions options = CreateOptions();
-            try
-            {
-                session = new InferenceSession(key, options);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new Models.ModelPackException("ModelLoadFailed", $"ONNX Runtime cannot load '{key}': {e.Message}", e);
-            }
-
-            _sessions[key] = session;
-            return session;
+            throw new Models.ModelPackException("ModelFileMissing", $"The model file '{key}' does not exist.");
         }
-    }
 
-    public void Dispose()
-    {
-        lock (_gate)
+        using SessionOptions options = CreateOptions();
+        try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            foreach (InferenceSession session in _sessions.Values)
-            {
-                session.Dispose();
-            }
-
-            _sessions.Clear();
+            return new InferenceSession(key, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new Models.ModelPackException("ModelLoadFailed", $"ONNX Runtime cannot load '{key}': {e.Message}", e);
         }
     }
 
@@ -127,7 +93,9 @@ public sealed class OnnxSessionFactory : IDisposable
                 _cudaProbed = true;
                 if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
                 {
-                    _cudaFailure = "this ONNX Runtime build has no CUDA execution provider";
+                    _cudaFailure = OnnxRuntimeLibrary.LoadedFromPack is null
+                        ? $"the module's ONNX Runtime is the CPU build; install the CUDA build with 'Install-TextSketchModel -Name {OnnxRuntimeLibrary.CudaPackName}' (linux-x64, win-x64) and start a new PowerShell session"
+                        : "this ONNX Runtime build has no CUDA execution provider";
                 }
                 else
                 {

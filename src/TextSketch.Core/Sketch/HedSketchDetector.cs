@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
 
 namespace TextSketch.Core.Sketch;
 
@@ -12,13 +11,13 @@ namespace TextSketch.Core.Sketch;
 /// input (long side, edge pixels repeated into the padding so the border makes no edge), the soft map of the image
 /// area is thinned to the sketch resolution by <see cref="SoftEdgeThinning"/>.
 /// </summary>
-public sealed class HedSketchDetector : ISketchDetector
+public sealed class HedSketchDetector : ISketchDetector, IDisposable
 {
     public const string ModelRole = "hed";
     private const string InputName = "input";
     private const string OutputName = "output";
 
-    private readonly InferenceSession _session;
+    private readonly OnnxModel _model;
     private readonly int _fixedHeight;
     private readonly int _fixedWidth;
     private readonly int _inputSize;
@@ -32,11 +31,8 @@ public sealed class HedSketchDetector : ISketchDetector
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(sessions);
         Name = pack.Name;
-        _session = sessions.Get(pack.PathOf(ModelRole));
-        OnnxSignature.Require(_session, $"{pack.Name}/{ModelRole}",
-            [TensorSpec.Of(InputName, TensorElementType.Float, 4)],
-            [TensorSpec.Of(OutputName, TensorElementType.Float, 4)]);
-        int[] dims = _session.InputMetadata[InputName].Dimensions;
+        _model = OnnxModel.Open(sessions, pack.PathOf(ModelRole), $"{pack.Name}/{ModelRole}", Signature);
+        int[] dims = _model.InputMetadata[InputName].Dimensions;
         _fixedHeight = dims[2];
         _fixedWidth = dims[3];
         var settings = new PackSettings(pack.Manifest);
@@ -47,6 +43,10 @@ public sealed class HedSketchDetector : ISketchDetector
         // An export that ends at HED's fused logits (no sigmoid) says so with "outputActivation": "sigmoid".
         _sigmoid = string.Equals(settings.String("outputActivation", "none"), "sigmoid", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>What the detector needs of a pack's model (also checkable on its own: <see cref="OnnxSignature.Check"/>).</summary>
+    public static OnnxSignatureSpec Signature { get; } =
+        new([TensorSpec.Of(InputName, TensorElementType.Float, 4)], [TensorSpec.Of(OutputName, TensorElementType.Float, 4)]);
 
     public string Name { get; }
 
@@ -88,14 +88,13 @@ public sealed class HedSketchDetector : ISketchDetector
             }
         }
 
-        var tensor = new DenseTensor<float>(input, [1, 3, side, side]);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = _session.Run([NamedOnnxValue.CreateFromTensor(InputName, tensor)], [OutputName]);
-        Tensor<float> output = results[0].AsTensor<float>();
-        int outHeight = output.Dimensions[2];
-        int outWidth = output.Dimensions[3];
-        if (output.Dimensions[0] != 1 || output.Dimensions[1] != 1 || outHeight <= 0 || outWidth <= 0)
+        using OrtValue tensor = OnnxTensors.FromFloats(input, 1, 3, side, side);
+        FloatTensor output = _model.RunFloats([(InputName, tensor)], OutputName);
+        int outHeight = output.Dimension(2);
+        int outWidth = output.Dimension(3);
+        if (output.Shape[0] != 1 || output.Shape[1] != 1 || outHeight <= 0 || outWidth <= 0)
         {
-            throw new ModelPackException("ModelOutputUnexpected", $"The model '{Name}' returned an edge map of shape [{string.Join(",", output.Dimensions.ToArray())}]; expected [1,1,H,W].");
+            throw new ModelPackException("ModelOutputUnexpected", $"The model '{Name}' returned an edge map of shape [{string.Join(",", output.Shape)}]; expected [1,1,H,W].");
         }
 
         // The output may be at another resolution than the input: crop the image area proportionally.
@@ -106,11 +105,13 @@ public sealed class HedSketchDetector : ISketchDetector
         {
             for (int x = 0; x < mapWidth; x++)
             {
-                float v = output[0, 0, y, x];
+                float v = output.Data[y * outWidth + x];
                 map[y * mapWidth + x] = _sigmoid ? 1f / (1f + MathF.Exp(-v)) : v;
             }
         }
 
         return (map, mapWidth, mapHeight);
     }
+
+    public void Dispose() => _model.Dispose();
 }

@@ -6,7 +6,7 @@ public sealed record SketchOptions
     public static SketchOptions Default { get; } = new();
 
     /// <summary>Sketch area budget in pixels; the sketch keeps the image's aspect (768x512 gives 192x128).</summary>
-    public int TargetPixels { get; init; } = 192 * 128;
+    public int TargetPixels { get; init; } = TextSketchDefaults.SketchPixels;
 
     /// <summary>Edges are found at up to this many times the sketch resolution (the image's own when smaller), then
     /// reduced onto the sketch grid.</summary>

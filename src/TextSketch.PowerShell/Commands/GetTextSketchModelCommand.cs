@@ -8,16 +8,12 @@ namespace TextSketch.Commands;
 /// <summary>Lists the model packs the module knows and the ones installed in the model root (Get-TextSketchModel).</summary>
 [Cmdlet(VerbsCommon.Get, "TextSketchModel")]
 [OutputType(typeof(ModelPackInfo))]
-public sealed class GetTextSketchModelCommand : PSCmdlet
+public sealed class GetTextSketchModelCommand : TextSketchCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ModelRoot { get; set; }
 
     /// <summary>Only packs that are installed.</summary>
     [Parameter]
@@ -28,7 +24,7 @@ public sealed class GetTextSketchModelCommand : PSCmdlet
         IReadOnlyList<PackStatus> packs;
         try
         {
-            string root = ModelPacks.ResolveRoot(this, ModelRoot);
+            string root = ResolvedModelRoot;
             packs = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, root);
         }
         catch (TextSketchException e)

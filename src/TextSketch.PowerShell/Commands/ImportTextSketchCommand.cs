@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using TextSketch.Core.Coding;
 using TextSketch.Core.Format;
+using TextSketch.Core.Jobs;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -7,35 +9,19 @@ namespace TextSketch.Commands;
 /// <summary>Reads .tsk files into records (Import-TextSketch).</summary>
 [Cmdlet(VerbsData.Import, "TextSketch", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TextSketchRecord))]
-public sealed class ImportTextSketchCommand : PSCmdlet
+public sealed class ImportTextSketchCommand : TextSketchPathCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
+    private CaptionCoders? _readers;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
+    protected override void BeginProcessing() => _readers = RecordFiles.CodersFor(ModelRootPath);
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string file in PathResolver.ResolveFiles(this, literal ? LiteralPath : Path, literal))
+        foreach (string file in InputFiles())
         {
             try
             {
-                var info = new FileInfo(file);
-                if (info.Length > TskFile.MaxRecordBytes)
-                {
-                    throw new TskFormatException(TskFormatError.NotTsk, file, $"{info.Length:N0} bytes is far larger than any TextSketch record.");
-                }
-
-                TskRecord record = TskFile.Read(File.ReadAllBytes(file), file);
+                TskRecord record = RecordFiles.Read(file, _readers!);
                 WriteObject(new TextSketchRecord(record, sourcePath: null, path: file));
             }
             catch (Exception e) when (e is Core.TextSketchException or IOException or UnauthorizedAccessException)

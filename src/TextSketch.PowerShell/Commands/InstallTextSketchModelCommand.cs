@@ -2,6 +2,7 @@ using System.Management.Automation;
 using TextSketch.Core;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
+using TextSketch.Core.Onnx;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -9,7 +10,7 @@ namespace TextSketch.Commands;
 /// <summary>Downloads and verifies model packs into the model root (Install-TextSketchModel).</summary>
 [Cmdlet(VerbsLifecycle.Install, "TextSketchModel", DefaultParameterSetName = NameSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelPackInfo))]
-public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
+public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposable
 {
     private const string NameSet = "Name";
     private const string ManifestSet = "Manifest";
@@ -32,10 +33,6 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
     [ValidateNotNull]
     public Uri? Mirror { get; set; }
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ModelRoot { get; set; }
-
     /// <summary>Reinstall packs that are already installed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -55,7 +52,7 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
 
         try
         {
-            _root = ModelPacks.ResolveRoot(this, ModelRoot);
+            _root = ResolvedModelRoot;
             _shipped = ModelCatalog.Shipped(ModelPacks.ShippedManifestDirectory);
         }
         catch (Exception e) when (e is TextSketchException or PSArgumentException)
@@ -74,7 +71,7 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
             {
                 string source = Uri.TryCreate(Manifest, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" or "file"
                     ? Manifest
-                    : ModelPacks.ResolvePath(this, Manifest);
+                    : FileSystemPath(Manifest, "ManifestInvalid");
                 (manifest, location) = ModelCatalog.LoadManifest(source, TimeSpan.FromSeconds(TimeoutSec), _stopping.Token);
             }
             catch (Exception e) when (e is TextSketchException or PSArgumentException or IOException or UnauthorizedAccessException)
@@ -107,6 +104,8 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
 
     private void Install(ModelManifest manifest, Uri? location)
     {
+        // Only this machine's files (a runtime pack lists every platform's) count in -WhatIf and get installed.
+        manifest = PackPlatforms.ForThisMachine(manifest);
         string target = Path.Combine(_root, manifest.Name);
         string size = manifest.Files.All(f => f.Size is not null) ? $", {Bytes(manifest.TotalSize)}" : string.Empty;
         string action = Mirror is null
@@ -136,6 +135,11 @@ public sealed class InstallTextSketchModelCommand : PSCmdlet, IDisposable
             else
             {
                 WriteVerbose($"Installed '{manifest.Name}' in '{result.Pack.Directory}' ({Bytes(result.BytesDownloaded)} downloaded).");
+            }
+
+            if (manifest.Name == OnnxRuntimeLibrary.CudaPackName && OnnxRuntimeLibrary.Resolved && OnnxRuntimeLibrary.LoadedFromPack is null)
+            {
+                WriteWarning($"ONNX Runtime is already loaded in this session (the module's CPU build); the CUDA build in '{result.Pack.Directory}' loads in the next PowerShell session.");
             }
 
             PackStatus status = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, _root).FirstOrDefault(p => p.Name == manifest.Name)

@@ -1,31 +1,22 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using TextSketch.Core;
-using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
 using TextSketch.Core.Metrics;
-using TextSketch.Core.Onnx;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
 
-/// <summary>Measures reconstructions against their references (Measure-TextSketch).</summary>
+/// <summary>Measures reconstructions against their references (Measure-TextSketch). The measuring job in Core does the work.</summary>
 [Cmdlet(VerbsDiagnostic.Measure, "TextSketch", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TextSketchQuality), typeof(TextSketchQualitySet))]
-public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
+public sealed class MeasureTextSketchCommand : TextSketchCmdlet, IDisposable
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<int, SetState> _sets = [];
-    private OrderedWorkQueue<PairItem, PairOutcome>? _queue;
+    private MeasureJob? _job;
     private ProgressReporter? _progress;
-    private OnnxSessionFactory? _sessions;
-    private QualityMeter _meter = new();
-    private Core.Clip.ClipEncoder? _clip;
-    private ImageReadOptions _readOptions = ImageReadOptions.Default;
-    private int _nextSet;
 
     /// <summary>The original image, or a folder of originals (paired with the compared images by base name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -43,11 +34,6 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>Model root searched for DnnImageModels/ (the ResNet-18 feature model) before the module's own copy.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ModelRoot { get; set; }
-
     [Parameter]
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
@@ -55,15 +41,12 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     /// <summary>Images with more pixels are refused from their header, before decoding.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
-    public long MaxPixels { get; set; } = ImageReadOptions.DefaultMaxPixels;
+    public long MaxPixels { get; set; } = Core.TextSketchDefaults.MaxImagePixels;
 
     protected override void BeginProcessing()
     {
-        _readOptions = new ImageReadOptions { MaxPixels = MaxPixels };
-        string? root = ModelRoot is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelRoot);
-        _clip = CreateClipEmbedder(root);
-        _meter = new QualityMeter(CreateFeatureExtractor(root), _clip);
-        _queue = new OrderedWorkQueue<PairItem, PairOutcome>(Run, ThrottleLimit, _stopping.Token);
+        _job = new MeasureJob(new MeasureJobOptions { ModelRoot = ModelRootPath, MaxPixels = MaxPixels, ThrottleLimit = ThrottleLimit },
+            new CmdletJobHost(this), _stopping.Token);
         _progress = new ProgressReporter(this, "Measuring reconstructions");
     }
 
@@ -76,30 +59,26 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
         }
 
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string target in ResolveTargets(literal ? LiteralPath : Path, literal))
+        foreach (string target in ResolveInputs(literal ? LiteralPath : Path, literal, allowFolders: true))
         {
             if (Directory.Exists(target))
             {
                 PlanSet(reference, target);
             }
-            else if (Directory.Exists(reference))
+            else if (!Directory.Exists(reference))
             {
-                string? match = FindReference(reference, target);
-                if (match is not null)
-                {
-                    Plan(new PairItem(match, target, -1));
-                }
+                Plan(new ImagePair(reference, target));
             }
-            else
+            else if (FindReference(reference, target) is { } match)
             {
-                Plan(new PairItem(reference, target, -1));
+                Plan(new ImagePair(match, target));
             }
         }
     }
 
     protected override void EndProcessing()
     {
-        Emit(_queue!.TakeAll());
+        Emit(_job!.Finish());
         _progress!.Complete();
     }
 
@@ -108,53 +87,8 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        _queue?.Dispose();
-        _sessions?.Dispose();
-        _clip?.Dispose();
+        _job?.Dispose();
         _stopping.Dispose();
-    }
-
-    /// <summary>ResNet-18 from the model root or the module's dependencies; null (with one warning) when absent.</summary>
-    private ResNetFeatureExtractor? CreateFeatureExtractor(string? modelRoot)
-    {
-        string? directory = ResNetFeatureExtractor.FindModelDirectory(modelRoot);
-        if (directory is null)
-        {
-            WriteWarning($"FeatureDistance is $null: the ResNet-18 feature model ({ResNetFeatureExtractor.ModelFolderName}/{ResNetFeatureExtractor.NetworkRelativePath} " +
-                $"and {ResNetFeatureExtractor.PreprocessRelativePath}) is neither in the model root nor beside the module. Copy the DnnImageModels folder " +
-                "of the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 into the model root, or rebuild the module with build.ps1.");
-            return null;
-        }
-
-        try
-        {
-            // CPU, one thread per session: pairs run in parallel, and the same provider and thread count keep distances
-            // identical from run to run and machine to machine (ResNet-18 at 224x224 takes tens of milliseconds).
-            _sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
-            return new ResNetFeatureExtractor(directory, _sessions);
-        }
-        catch (TextSketchException e)
-        {
-            WriteWarning($"FeatureDistance is $null: {e.Message}");
-            return null;
-        }
-    }
-
-    /// <summary>ClipDistance's embedder: the clip-vit-b32 pack's image encoder when that pack is installed (in -ModelRoot,
-    /// else the default model root); otherwise none, and ClipDistance is $null.</summary>
-    private Core.Clip.ClipEncoder? CreateClipEmbedder(string? modelRoot)
-    {
-        try
-        {
-            Core.Clip.ClipEncoder? clip = Core.Clip.ClipEncoder.TryOpen(modelRoot);
-            WriteVerbose(clip is null ? "ClipDistance: no clip-vit-b32 pack is installed." : $"ClipDistance: CLIP image encoder of '{clip.Name}'.");
-            return clip;
-        }
-        catch (Core.TextSketchException e)
-        {
-            WriteWarning($"ClipDistance is not computed: {e.Message}");
-            return null;
-        }
     }
 
     private string? ResolveReference()
@@ -182,51 +116,6 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
         }
 
         return resolved;
-    }
-
-    /// <summary>Files and folders named by -Path (wildcards) or -LiteralPath; bad paths are reported and skipped.</summary>
-    private IEnumerable<string> ResolveTargets(string[] paths, bool literal)
-    {
-        foreach (string path in paths)
-        {
-            Collection<string> resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = literal
-                    ? [SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _)]
-                    : SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
-                continue;
-            }
-            catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or PSArgumentException or NotSupportedException)
-            {
-                WriteError(new ErrorRecord(e, "PathInvalid", ErrorCategory.InvalidArgument, path));
-                continue;
-            }
-
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-            {
-                WriteError(new ErrorRecord(new ArgumentException($"'{path}' is on the {provider.Name} provider; only file-system paths are supported."),
-                    "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
-                continue;
-            }
-
-            foreach (string item in resolved)
-            {
-                if (!File.Exists(item) && !Directory.Exists(item))
-                {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find '{item}' because it does not exist.", item),
-                        "PathNotFound", ErrorCategory.ObjectNotFound, item));
-                    continue;
-                }
-
-                yield return item;
-            }
-        }
     }
 
     private string? FindReference(string referenceFolder, string target)
@@ -284,109 +173,46 @@ public sealed class MeasureTextSketchCommand : PSCmdlet, IDisposable
             return;
         }
 
-        int id = _nextSet++;
-        _sets[id] = new SetState(reference, folder, pairing, pairing.Pairs.Count);
-        foreach (ImagePair pair in pairing.Pairs)
-        {
-            Plan(new PairItem(pair.ReferencePath, pair.Path, id));
-        }
+        Count(pairing.Pairs.Count);
+        Emit(_job!.AddSet(reference, folder, pairing));
     }
 
-    private void Plan(PairItem item)
+    private void Plan(ImagePair pair)
+    {
+        Count(1);
+        Emit(_job!.AddPair(pair));
+    }
+
+    private void Count(int items)
     {
         if (!MyInvocation.ExpectingInput)
         {
-            _progress!.Total = (_progress.Total ?? 0) + 1;
-        }
-
-        _queue!.Enqueue(item);
-        Emit(_queue.TakeReady());
-    }
-
-    private PairOutcome Run(PairItem item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            RgbImage reference = ImageReader.Read(item.ReferencePath, _readOptions);
-            RgbImage test = ImageReader.Read(item.Path, _readOptions);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new PairOutcome(item, _meter.Compare(reference, test, cancellationToken), null);
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception e)
-        {
-            return new PairOutcome(item, null, e);
+            _progress!.Total = (_progress.Total ?? 0) + items;
         }
     }
 
-    private void Emit(IEnumerable<PairOutcome> outcomes)
+    private void Emit(IEnumerable<MeasureOutcome> outcomes)
     {
-        foreach (PairOutcome outcome in outcomes)
+        foreach ((PairMeasured pair, SetMeasured? set) in outcomes)
         {
-            PairItem item = outcome.Item;
-            if (outcome.Error is not null)
+            if (pair.Error is not null)
             {
-                WriteError(ErrorRecords.For(outcome.Error, item.Path));
+                WriteError(ErrorRecords.For(pair.Error, pair.Pair.Path));
+            }
+            else if (!pair.InSet)
+            {
+                WriteObject(Quality(pair));
             }
 
-            TextSketchQuality? quality = outcome.Scores is null ? null : new TextSketchQuality(item.ReferencePath, item.Path, outcome.Scores);
-            if (item.SetIndex < 0)
+            if (set is not null)
             {
-                if (quality is not null)
-                {
-                    WriteObject(quality);
-                }
-            }
-            else
-            {
-                SetState set = _sets[item.SetIndex];
-                if (quality is not null)
-                {
-                    set.Results.Add((quality, outcome.Scores!));
-                }
-
-                if (--set.Remaining == 0)
-                {
-                    _sets.Remove(item.SetIndex);
-                    WriteObject(Summarise(set));
-                }
+                WriteObject(new TextSketchQualitySet(set.ReferenceFolder, set.Folder, set.Pairs.Select(Quality).ToList(), set.FeatureFrechetDistance,
+                    set.Pairing.OnlyInReference, set.Pairing.OnlyInTest));
             }
 
-            _progress!.ItemDone(item.Path);
+            _progress!.ItemDone(pair.Pair.Path);
         }
     }
 
-    private static TextSketchQualitySet Summarise(SetState set)
-    {
-        double? frechet = null;
-        List<float[]> references = set.Results.Where(r => r.Scores.ReferenceFeatures is not null).Select(r => r.Scores.ReferenceFeatures!).ToList();
-        List<float[]> tests = set.Results.Where(r => r.Scores.TestFeatures is not null).Select(r => r.Scores.TestFeatures!).ToList();
-        if (references.Count >= 2 && tests.Count >= 2)
-        {
-            frechet = FeatureStatistics.FrechetDistance(references, tests);
-        }
-
-        return new TextSketchQualitySet(set.ReferenceFolder, set.Folder, set.Results.Select(r => r.Quality).ToList(), frechet,
-            set.Pairing.OnlyInReference, set.Pairing.OnlyInTest);
-    }
-
-    private sealed record PairItem(string ReferencePath, string Path, int SetIndex);
-
-    private sealed record PairOutcome(PairItem Item, QualityScores? Scores, Exception? Error);
-
-    private sealed class SetState(string referenceFolder, string folder, FolderPairing pairing, int remaining)
-    {
-        public string ReferenceFolder { get; } = referenceFolder;
-
-        public string Folder { get; } = folder;
-
-        public FolderPairing Pairing { get; } = pairing;
-
-        public int Remaining { get; set; } = remaining;
-
-        public List<(TextSketchQuality Quality, QualityScores Scores)> Results { get; } = [];
-    }
+    private static TextSketchQuality Quality(PairMeasured pair) => new(pair.Pair.ReferencePath, pair.Pair.Path, pair.Scores!);
 }

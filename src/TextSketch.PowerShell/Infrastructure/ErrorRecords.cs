@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TextSketch.Core;
+using TextSketch.Core.Jobs;
 
 namespace TextSketch.Infrastructure;
 
@@ -8,17 +9,15 @@ internal static class ErrorRecords
 {
     public static ErrorRecord For(Exception exception, object? target)
     {
-        if (exception is TextSketchException known)
+        string id = JobErrors.IdOf(exception);
+        ErrorCategory category = exception switch
         {
-            return new ErrorRecord(known, known.ErrorId, CategoryOf(known.ErrorId), target);
-        }
-
-        return exception switch
-        {
-            UnauthorizedAccessException => new ErrorRecord(exception, "AccessDenied", ErrorCategory.PermissionDenied, target),
-            IOException => new ErrorRecord(exception, "FileSystemError", ErrorCategory.WriteError, target),
-            _ => new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target),
+            TextSketchException => CategoryOf(id),
+            UnauthorizedAccessException => ErrorCategory.PermissionDenied,
+            IOException => ErrorCategory.WriteError,
+            _ => ErrorCategory.NotSpecified,
         };
+        return new ErrorRecord(exception, id, category, target);
     }
 
     private static ErrorCategory CategoryOf(string errorId) => errorId switch
@@ -28,7 +27,7 @@ internal static class ErrorRecords
         "ImageUnreadable" => ErrorCategory.ReadError,
         "OutputExists" => ErrorCategory.ResourceExists,
         "TskUnsupportedVersion" => ErrorCategory.NotImplemented,
-        "SourceOutsideBasePath" => ErrorCategory.InvalidArgument,
+        "SourceOutsideBasePath" or "SkipExistingWithForce" or "RemoveSourceWithoutDestination" or "BasePathInvalid" or "LogPathInvalid" => ErrorCategory.InvalidArgument,
         "VerificationFailed" => ErrorCategory.WriteError,
         "NoSketchLayer" => ErrorCategory.InvalidOperation,
         "ModelPackNotInstalled" or "ModelPackUnknown" or "ModelFileMissing" or "ModelDownloadNotFound" => ErrorCategory.ObjectNotFound,
@@ -39,7 +38,7 @@ internal static class ErrorRecords
         "ModelDownloadFailed" or "ModelDownloadInterrupted" => ErrorCategory.ConnectionError,
         "ModelDiskFull" => ErrorCategory.WriteError,
         "ModelPackFolderExists" => ErrorCategory.ResourceExists,
-        "ModelRootInvalid" or "ModelSourceUnsupported" => ErrorCategory.InvalidArgument,
+        "ModelRootInvalid" or "ModelSourceUnsupported" or "PromptTokensWithoutCaptioner" or "PromptTokensOutOfRange" => ErrorCategory.InvalidArgument,
         "ModelLoadFailed" or "CudaUnavailable" => ErrorCategory.ResourceUnavailable,
         _ when errorId.StartsWith("Image", StringComparison.Ordinal) || errorId.StartsWith("Tsk", StringComparison.Ordinal) => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,

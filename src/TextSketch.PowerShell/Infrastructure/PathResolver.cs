@@ -8,9 +8,10 @@ internal static class PathResolver
 {
     /// <summary>
     /// File-system paths for the given PowerShell paths: wildcards expand when <paramref name="literal"/> is false;
-    /// missing paths and non-file-system providers are reported through <paramref name="cmdlet"/> and skipped.
+    /// missing paths, non-file-system providers and (unless <paramref name="allowFolders"/>) folders are reported
+    /// through <paramref name="cmdlet"/> and skipped.
     /// </summary>
-    public static IEnumerable<string> ResolveFiles(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+    public static IEnumerable<string> ResolveFiles(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, bool allowFolders = false)
     {
         foreach (string path in paths)
         {
@@ -49,6 +50,12 @@ internal static class PathResolver
 
             foreach (string file in resolved)
             {
+                if (allowFolders && Directory.Exists(file))
+                {
+                    yield return file;
+                    continue;
+                }
+
                 if (Directory.Exists(file))
                 {
                     cmdlet.WriteError(new ErrorRecord(
@@ -66,22 +73,5 @@ internal static class PathResolver
                 yield return file;
             }
         }
-    }
-
-    /// <summary>The file-system folder a destination parameter names (it need not exist yet).</summary>
-    public static string ResolveDestination(PSCmdlet cmdlet, string path)
-    {
-        string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
-        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-        {
-            throw new PSArgumentException($"The destination '{path}' is on the {provider.Name} provider; only file-system folders are supported.");
-        }
-
-        if (File.Exists(resolved))
-        {
-            throw new PSArgumentException($"The destination '{path}' is a file; it must be a folder.");
-        }
-
-        return resolved;
     }
 }

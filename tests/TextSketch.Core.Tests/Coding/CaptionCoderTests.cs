@@ -68,8 +68,8 @@ public class CaptionCoderTests
     [Fact]
     public void ChooseTakesTheCheapestExactCoder()
     {
-        Assert.Equal(EnglishCaptionCoder.CoderId, CaptionCoders.Choose("a dog on a sofa").Id);
-        Assert.Equal(Utf8CaptionCoder.CoderId, CaptionCoders.Choose("nul \0 inside").Id);
+        Assert.Equal(EnglishCaptionCoder.CoderId, CaptionCoders.Builtin.Cheapest("a dog on a sofa").Id);
+        Assert.Equal(Utf8CaptionCoder.CoderId, CaptionCoders.Builtin.Cheapest("nul \0 inside").Id);
     }
 
     [Fact]
@@ -100,6 +100,6 @@ public class CaptionCoderTests
         var coder = new Utf8CaptionCoder();
         Assert.False(coder.CanEncode(new string('x', Utf8CaptionCoder.MaxBytes + 1)));
         Assert.False(coder.CanEncode("broken \uD83D pair"));
-        Assert.Throws<ArgumentException>(() => CaptionCoders.Choose(new string('x', Utf8CaptionCoder.MaxBytes + 1)));
+        Assert.Throws<ArgumentException>(() => CaptionCoders.Builtin.Cheapest(new string('x', Utf8CaptionCoder.MaxBytes + 1)));
     }
 }

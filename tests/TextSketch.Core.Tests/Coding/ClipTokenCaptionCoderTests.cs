@@ -52,18 +52,26 @@ public class ClipTokenCaptionCoderTests
     [Fact]
     public void ReadingTokenCaptionsWithoutTheVocabularySaysWhatToInstall()
     {
-        string? saved = Environment.GetEnvironmentVariable("TEXTSKETCH_MODELS");
-        using var folder = new Support.TempFolder();
-        Environment.SetEnvironmentVariable("TEXTSKETCH_MODELS", folder.Path);
-        try
+        // The built-in set has no vocabulary, whatever is installed: the reader must be given one.
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => CaptionCoders.Builtin.Find(ClipTokenCaptionCoder.CoderId));
+        Assert.Contains("Install-TextSketchModel", e.Message);
+        Assert.Contains("-ModelRoot", e.Message);
+        Assert.Equal(EnglishCaptionCoder.CoderId, CaptionCoders.Builtin.Cheapest("a photo of a cat").Id);
+    }
+
+    [Fact]
+    public void AVocabularyIsAskedForOnlyWhenATokenCodedCaptionIsMet()
+    {
+        int asked = 0;
+        var coders = new CaptionCoders(() =>
         {
-            InvalidDataException e = Assert.Throws<InvalidDataException>(() => CaptionCoders.Find(ClipTokenCaptionCoder.CoderId));
-            Assert.Contains("Install-TextSketchModel", e.Message);
-            Assert.Equal(EnglishCaptionCoder.CoderId, CaptionCoders.Choose("a photo of a cat").Id);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("TEXTSKETCH_MODELS", saved);
-        }
+            asked++;
+            return ClipTokenizerTests.LoadSubset();
+        });
+        Assert.Equal(EnglishCaptionCoder.CoderId, coders.Find(EnglishCaptionCoder.CoderId).Id);
+        Assert.Equal(0, asked);
+        Assert.Equal(ClipTokenCaptionCoder.CoderId, coders.Find(ClipTokenCaptionCoder.CoderId).Id);
+        Assert.Equal(ClipTokenCaptionCoder.CoderId, coders.Find(ClipTokenCaptionCoder.CoderId).Id);
+        Assert.Equal(1, asked);
     }
 }

@@ -1,5 +1,5 @@
-using TextSketch.Core.Diffusion;
-using TextSketch.Core.Diffusion.Schedulers;
+using TextSketch.Core.Decoding.Diffusion;
+using TextSketch.Core.Decoding.Diffusion.Schedulers;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
@@ -124,7 +124,7 @@ public sealed class DiffusionPipelineTests : IDisposable
     {
         using DiffusionPipeline pipeline = DiffusionPipeline.Open(_packs.Write("sd15-canny", Fp16), ExecutionDevice.Cpu);
         using var cancel = new CancellationTokenSource();
-        var seen = new List<DiffusionProgress>();
+        var seen = new List<TextSketch.Core.Decoding.DecodeProgress>();
         Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Decode(TinyPacks.Document(), new DiffusionRequest { Seed = 1, Steps = 10 }, p =>
         {
             seen.Add(p);

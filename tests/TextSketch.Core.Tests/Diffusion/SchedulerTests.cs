@@ -1,5 +1,5 @@
-using TextSketch.Core.Diffusion;
-using TextSketch.Core.Diffusion.Schedulers;
+using TextSketch.Core.Decoding.Diffusion;
+using TextSketch.Core.Decoding.Diffusion.Schedulers;
 
 namespace TextSketch.Core.Tests.Diffusion;
 

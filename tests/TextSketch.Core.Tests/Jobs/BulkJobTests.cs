@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TextSketch.Core.Format;
 using TextSketch.Core.Jobs;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Core.Tests.Support;
 
 namespace TextSketch.Core.Tests.Jobs;

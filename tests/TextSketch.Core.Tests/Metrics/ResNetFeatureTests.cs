@@ -21,7 +21,7 @@ public sealed class ResNetFeatureTests : IDisposable
         _extractor = new ResNetFeatureExtractor(directory, _sessions);
     }
 
-    public void Dispose() => _sessions.Dispose();
+    public void Dispose() => _extractor.Dispose();
 
     [Fact]
     public void IdenticalImagesAreAtDistanceZero()

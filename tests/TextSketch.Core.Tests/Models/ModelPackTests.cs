@@ -4,7 +4,7 @@ using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Tests.Support;
 
@@ -18,8 +18,8 @@ public sealed class ModelPackTests
     [Fact]
     public void HedSketchIsThinDeterministicAndFollowsEdges()
     {
-        using var sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
-        var hed = new HedSketchDetector(InstalledPack.Require(TinyPacks.ModelRoot, "hed"), sessions);
+        var sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
+        using var hed = new HedSketchDetector(InstalledPack.Require(TinyPacks.ModelRoot, "hed"), sessions);
         RgbImage image = TestImages.Rectangle(160, 120, 40, 30, 120, 90);
 
         BitPlane first = hed.Detect(image, 80, 60, SketchOptions.Default).Edges;
@@ -56,8 +56,8 @@ public sealed class ModelPackTests
     [Fact]
     public void FlorenceCaptionerWritesADeterministicCaption()
     {
-        using var sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
-        var florence = new Florence2Captioner(InstalledPack.Require(TinyPacks.ModelRoot, "florence2-base"), sessions);
+        var sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
+        using var florence = new Florence2Captioner(InstalledPack.Require(TinyPacks.ModelRoot, "florence2-base"), sessions);
 
         string? caption = florence.Caption(Photo);
 
@@ -181,5 +181,25 @@ public sealed class ModelPackTests
         var error = Assert.Throws<ModelPackException>(() => EncoderModels.Open(new EncoderModelRequest { SketchModel = "florence2-base", ModelRoot = TinyPacks.ModelRoot }));
 
         Assert.Equal("ModelPackWrongKind", error.ErrorId);
+    }
+}
+
+public class OnnxSignatureCheckTests
+{
+    [Fact]
+    public void AFilesSignatureIsCheckableOnItsOwn()
+    {
+        string hed = InstalledPack.Require(TinyPacks.ModelRoot, "hed").PathOf(HedSketchDetector.ModelRole);
+        OnnxSignature.Check(hed, "hed/hed.onnx", HedSketchDetector.Signature);
+
+        string clipText = InstalledPack.Require(TinyPacks.ModelRoot, "clip-vit-b32").PathOf("text_model");
+        ModelPackException wrong = Assert.Throws<ModelPackException>(() => OnnxSignature.Check(clipText, "hed/hed.onnx", HedSketchDetector.Signature));
+        Assert.Equal("ModelSignatureMismatch", wrong.ErrorId);
+        Assert.Contains("missing input input: float[rank 4]", wrong.Message);
+        Assert.Contains("Found inputs input_ids", wrong.Message);
+
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("junk.onnx"), [1, 2, 3, 4]);
+        Assert.Equal("ModelLoadFailed", Assert.Throws<ModelPackException>(() => OnnxSignature.Check(folder.File("junk.onnx"), "junk", HedSketchDetector.Signature)).ErrorId);
     }
 }

@@ -2,8 +2,9 @@ using TextSketch.Core.Caption;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
-using TextSketch.Core.Pipeline;
-using TextSketch.Core.Preview;
+using TextSketch.Core.Encoder;
+using TextSketch.Core.Decoding;
+using TextSketch.Core.Decoding.Preview;
 using TextSketch.Core.Tests.Support;
 
 namespace TextSketch.Core.Tests.Pipeline;
@@ -25,7 +26,7 @@ public class EncoderTests
 
         RgbImage preview = PreviewRenderer.Render(read.Document);
         Assert.Equal((768, 512), (preview.Width, preview.Height));
-        RgbImage sketch = PreviewRenderer.RenderSketch(read.Document);
+        RgbImage sketch = SketchLayerImage.Render(read.Document, "r.tsk");
         Assert.Equal((192, 128), (sketch.Width, sketch.Height));
         for (int i = 0; i < read.Document.Sketch.Bitmap.Bits.Length; i++)
         {

@@ -1,5 +1,5 @@
 using TextSketch.Core.Format;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Tests.Support;
 

@@ -91,7 +91,8 @@ public static class ModelCatalog
             return new PackStatus(name, installed.Manifest.Kind, true, installed.Manifest.TotalSize, directory, installed.Manifest.Description ?? shipped.Description, installed.Manifest);
         }
 
-        long? size = shipped.Files.All(f => f.Size is not null) ? shipped.TotalSize : null;
+        ModelManifest here = PackPlatforms.ForThisMachine(shipped);
+        long? size = here.Files.All(f => f.Size is not null) ? here.TotalSize : null;
         return new PackStatus(name, shipped.Kind, false, size, directory, shipped.Description, shipped);
     }
 }

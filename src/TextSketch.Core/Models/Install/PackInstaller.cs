@@ -18,7 +18,7 @@ public static class PackInstaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(observer);
-        ModelManifest manifest = request.Manifest;
+        ModelManifest manifest = PackPlatforms.Require(request.Manifest);
         string name = CheckPackName(manifest.Name);
         CheckFiles(manifest);
         string root = Path.GetFullPath(request.Root);
@@ -51,6 +51,7 @@ public static class PackInstaller
         long doneBefore = 0;
         long downloaded = 0;
         long lastReport = -1000;
+        PackArchives? archives = null;
         for (int i = 0; i < manifest.Files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -70,30 +71,37 @@ public static class PackInstaller
             }
 
             File.Delete(target);
-            long startOfFile = File.Exists(part) ? new FileInfo(part).Length : 0;
-            long fileDone = startOfFile;
-            for (int attempt = 1; ; attempt++)
+            if (file.Archive is not null)
             {
-                try
+                (archives ??= new PackArchives(manifest, request, staging)).Extract(file, part, fetcher, observer, cancellationToken);
+            }
+            else
+            {
+                long startOfFile = File.Exists(part) ? new FileInfo(part).Length : 0;
+                long fileDone = startOfFile;
+                for (int attempt = 1; ; attempt++)
                 {
-                    fetcher.Fetch(source, part, file.Size, (length, fileTotal) =>
+                    try
                     {
-                        // A server that ignores the Range request starts the file again from zero.
-                        downloaded += Math.Max(0, length - fileDone);
-                        fileDone = length;
-                        long now = clock.ElapsedMilliseconds;
-                        if (now - lastReport >= 200 || length == (file.Size ?? fileTotal))
+                        fetcher.Fetch(source, part, file.Size, (length, fileTotal) =>
                         {
-                            lastReport = now;
-                            double rate = now > 0 ? downloaded * 1000.0 / now : 0;
-                            observer.Progress(new InstallProgress(name, file.Path, i + 1, manifest.Files.Count, doneBefore + length, total, length, file.Size ?? fileTotal, rate));
-                        }
-                    }, cancellationToken);
-                    break;
-                }
-                catch (ModelDownloadException e) when (e.ErrorId is "ModelDownloadInterrupted" or "ModelDownloadTimeout" && attempt < request.MaxAttempts)
-                {
-                    observer.Notice($"{e.Message} Retrying ({attempt + 1} of {request.MaxAttempts}).");
+                            // A server that ignores the Range request starts the file again from zero.
+                            downloaded += Math.Max(0, length - fileDone);
+                            fileDone = length;
+                            long now = clock.ElapsedMilliseconds;
+                            if (now - lastReport >= 200 || length == (file.Size ?? fileTotal))
+                            {
+                                lastReport = now;
+                                double rate = now > 0 ? downloaded * 1000.0 / now : 0;
+                                observer.Progress(new InstallProgress(name, file.Path, i + 1, manifest.Files.Count, doneBefore + length, total, length, file.Size ?? fileTotal, rate));
+                            }
+                        }, cancellationToken);
+                        break;
+                    }
+                    catch (ModelDownloadException e) when (e.ErrorId is "ModelDownloadInterrupted" or "ModelDownloadTimeout" && attempt < request.MaxAttempts)
+                    {
+                        observer.Notice($"{e.Message} Retrying ({attempt + 1} of {request.MaxAttempts}).");
+                    }
                 }
             }
 
@@ -109,6 +117,8 @@ public static class PackInstaller
             doneBefore += new FileInfo(target).Length;
             installedFiles.Add(Pin(file, target, pinned, observer, announce: true));
         }
+
+        archives?.Delete();
 
         // manifest.json last: its presence is what makes a folder an installed pack.
         ModelManifest installed = manifest with { Files = installedFiles };

@@ -1,0 +1,199 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TextSketch.Core.Models;
+using TextSketch.Core.Onnx;
+
+namespace TextSketch.Core.Decoding.Diffusion;
+
+/// <summary>
+/// What the pipeline learned from a model's metadata: names, element types and the shape rules of its inputs, so
+/// that nothing about one export (fp16 or fp32, int64 or float timesteps, scalar or 1-D, fixed or free batch) is
+/// hard-coded. Each constructor checks the signature and fails with the expected and found lists.
+/// </summary>
+internal sealed class TextEncoderModel
+{
+    public TextEncoderModel(OnnxModel model)
+    {
+        OnnxSignature.Require(model,
+            [new TensorSpec("input_ids", [TensorElementType.Int32, TensorElementType.Int64], 2)],
+            [TensorSpec.Float("last_hidden_state", 3)]);
+        Model = model;
+        IdsType = model.InputMetadata["input_ids"].ElementDataType;
+        int[] dims = model.InputMetadata["input_ids"].Dimensions;
+        FixedLength = dims[1] > 0 ? dims[1] : null;
+    }
+
+    public OnnxModel Model { get; }
+
+    public TensorElementType IdsType { get; }
+
+    /// <summary>Token count the export fixes (77 for CLIP exports with a static sequence axis), if it fixes one.</summary>
+    public int? FixedLength { get; }
+}
+
+/// <summary>The timestep input of a UNet or ControlNet: its element type and whether it is a scalar or 1-D.</summary>
+internal sealed record TimestepInput(string Name, TensorElementType Type, int Rank, int FixedLength)
+{
+    public static TimestepInput Read(OnnxModel model)
+    {
+        if (!model.InputMetadata.TryGetValue("timestep", out NodeMetadata? meta) || !meta.IsTensor
+            || !(OnnxTensors.IsFloating(meta.ElementDataType) || OnnxTensors.IsInteger(meta.ElementDataType))
+            || meta.Dimensions.Length > 1)
+        {
+            throw new ModelPackException("ModelSignatureMismatch",
+                $"The model '{model}' does not have the expected signature: missing input timestep: float|float16|double|int64|int32[rank 0 or 1]. " +
+                $"Found inputs {OnnxSignature.Describe(model.InputMetadata)}.");
+        }
+
+        return new TimestepInput("timestep", meta.ElementDataType, meta.Dimensions.Length, meta.Dimensions.Length == 1 ? meta.Dimensions[0] : 0);
+    }
+
+    public OrtValue Create(double timestep, int batch)
+    {
+        long[] shape = Rank == 0 ? [] : [FixedLength > 0 ? FixedLength : batch];
+        return OnnxTensors.Number(Type, timestep, shape);
+    }
+}
+
+/// <summary>The ControlNet-enabled UNet: sample, timestep, text states, and the ControlNet residuals by name.</summary>
+internal sealed class UnetModel
+{
+    public static readonly string[] CoreInputs = ["sample", "timestep", "encoder_hidden_states"];
+
+    public UnetModel(OnnxModel model)
+    {
+        OnnxSignature.Require(model,
+            [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3)],
+            []);
+        Model = model;
+        Timestep = TimestepInput.Read(model);
+        SampleType = model.InputMetadata["sample"].ElementDataType;
+        HiddenType = model.InputMetadata["encoder_hidden_states"].ElementDataType;
+        FixedBatch = model.InputMetadata["sample"].Dimensions[0] > 0 ? model.InputMetadata["sample"].Dimensions[0] : null;
+        ResidualInputs = model.InputMetadata.Keys.Where(k => !CoreInputs.Contains(k)).ToList();
+        (Output, NodeMetadata outputMeta) = model.OutputMetadata.Select(kv => (kv.Key, kv.Value)).First();
+        if (!outputMeta.IsTensor || outputMeta.Dimensions.Length != 4 || !OnnxTensors.IsFloating(outputMeta.ElementDataType))
+        {
+            throw new ModelPackException("ModelSignatureMismatch",
+                $"The model '{model.Name}' does not have the expected signature: its first output should be the noise prediction, float|float16[rank 4]. " +
+                $"Found outputs {OnnxSignature.Describe(model.OutputMetadata)}.");
+        }
+
+        if (ResidualInputs.Count == 0)
+        {
+            throw new ModelPackException("ModelSignatureMismatch",
+                $"The model '{model.Name}' is a plain UNet without ControlNet residual inputs (down_block_N_additional_residual, mid_block_additional_residual). " +
+                "A diffusion pack needs the ControlNet-enabled UNet export (e.g. the controlnet/model.onnx of TensorStack's stable-diffusion-v1-5-onnx).");
+        }
+    }
+
+    public OnnxModel Model { get; }
+
+    public TimestepInput Timestep { get; }
+
+    public TensorElementType SampleType { get; }
+
+    public TensorElementType HiddenType { get; }
+
+    public int? FixedBatch { get; }
+
+    public IReadOnlyList<string> ResidualInputs { get; }
+
+    public string Output { get; }
+}
+
+/// <summary>The ControlNet: sample, timestep, text states, condition image (+ optional conditioning scale) to residuals.</summary>
+internal sealed class ControlNetModel
+{
+    public ControlNetModel(OnnxModel model, UnetModel unet)
+    {
+        OnnxSignature.Require(model,
+            [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3), TensorSpec.Float("controlnet_cond", 4)],
+            []);
+        Model = model;
+        Timestep = TimestepInput.Read(model);
+        SampleType = model.InputMetadata["sample"].ElementDataType;
+        HiddenType = model.InputMetadata["encoder_hidden_states"].ElementDataType;
+        ConditionType = model.InputMetadata["controlnet_cond"].ElementDataType;
+        FixedBatch = model.InputMetadata["sample"].Dimensions[0] > 0 ? model.InputMetadata["sample"].Dimensions[0] : null;
+        if (model.InputMetadata.TryGetValue("conditioning_scale", out NodeMetadata? scale))
+        {
+            if (!scale.IsTensor || !OnnxTensors.IsFloating(scale.ElementDataType) || scale.Dimensions.Length > 1)
+            {
+                throw new ModelPackException("ModelSignatureMismatch",
+                    $"The model '{model.Name}' has a conditioning_scale input that is not a floating-point scalar or 1-D tensor.");
+            }
+
+            ScaleInput = new TimestepInput("conditioning_scale", scale.ElementDataType, scale.Dimensions.Length,
+                scale.Dimensions.Length == 1 ? scale.Dimensions[0] : 0);
+        }
+
+        Outputs = model.OutputMetadata.Keys.ToList();
+
+        // Residuals travel by name when the UNet's inputs are the ControlNet's outputs (TensorStack/OnnxStack and
+        // diffusers-style exports name both sides down_block_N_additional_residual / mid_block_additional_residual);
+        // an export that numbers them differently but declares them in the same order is paired by position.
+        var byName = unet.ResidualInputs.Where(Outputs.Contains).ToList();
+        if (byName.Count == unet.ResidualInputs.Count)
+        {
+            ResidualMap = unet.ResidualInputs.Select(n => (n, n)).ToList();
+        }
+        else if (byName.Count == 0 && Outputs.Count == unet.ResidualInputs.Count)
+        {
+            ResidualMap = Outputs.Zip(unet.ResidualInputs).ToList();
+        }
+        else
+        {
+            throw new ModelPackException("ModelSignatureMismatch",
+                $"The ControlNet '{model.Name}' and the UNet do not fit together: the UNet takes residuals " +
+                $"{string.Join(", ", unet.ResidualInputs)} but the ControlNet produces {string.Join(", ", Outputs)}.");
+        }
+    }
+
+    public OnnxModel Model { get; }
+
+    public TimestepInput Timestep { get; }
+
+    public TimestepInput? ScaleInput { get; }
+
+    public TensorElementType SampleType { get; }
+
+    public TensorElementType HiddenType { get; }
+
+    public TensorElementType ConditionType { get; }
+
+    public int? FixedBatch { get; }
+
+    public IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>(ControlNet output, UNet input) pairs.</summary>
+    public IReadOnlyList<(string Output, string UnetInput)> ResidualMap { get; }
+}
+
+/// <summary>VAE decoder (latent_sample to sample) or encoder (sample to latent).</summary>
+internal sealed class VaeModel
+{
+    public VaeModel(OnnxModel model, bool decoder)
+    {
+        string input = decoder ? "latent_sample" : "sample";
+        OnnxSignature.Require(model, [TensorSpec.Float(input, 4)], decoder ? [TensorSpec.Float("sample", 4)] : []);
+        Model = model;
+        Input = input;
+        InputType = model.InputMetadata[input].ElementDataType;
+        Output = decoder ? "sample" : model.OutputMetadata.Keys.First();
+        NodeMetadata output = model.OutputMetadata[Output];
+        if (!output.IsTensor || output.Dimensions.Length != 4 || !OnnxTensors.IsFloating(output.ElementDataType))
+        {
+            throw new ModelPackException("ModelSignatureMismatch",
+                $"The model '{model.Name}' does not have the expected signature: its output should be float|float16[rank 4]. Found outputs {OnnxSignature.Describe(model.OutputMetadata)}.");
+        }
+    }
+
+    public OnnxModel Model { get; }
+
+    public string Input { get; }
+
+    public TensorElementType InputType { get; }
+
+    public string Output { get; }
+}

@@ -1,0 +1,14 @@
+using TextSketch.Core.Imaging;
+
+namespace TextSketch.Core.Sketch;
+
+/// <summary>A learned sketch model (-SketchModel): image to a thin binary edge map at the sketch resolution, with a
+/// strength per edge pixel so rate control can drop the weakest first; the same sketch coders then code it.
+/// Implementations are thread-safe and deterministic (same image, same map).</summary>
+public interface ISketchDetector
+{
+    /// <summary>The pack it runs (for messages and logs).</summary>
+    string Name { get; }
+
+    EdgeMap Detect(RgbImage image, int width, int height, SketchOptions options, CancellationToken cancellationToken = default);
+}
