@@ -7,7 +7,7 @@ using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Metrics;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Pipeline;
+using TextSketch.Core.Encoder;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.PaintLab;
@@ -30,9 +30,9 @@ public static class Program
 
         Directory.CreateDirectory(options.Output);
         string[] photos = Directory.GetFiles(options.Photos, "*.png").Order(StringComparer.Ordinal).Take(options.Limit).ToArray();
-        using var sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
+        var sessions = new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1);
         string? resnet = options.Features ? ResNetFeatureExtractor.FindModelDirectory() : null;
-        ResNetFeatureExtractor? features = resnet is null ? null : new ResNetFeatureExtractor(resnet, sessions);
+        using ResNetFeatureExtractor? features = resnet is null ? null : new ResNetFeatureExtractor(resnet, sessions);
         if (options.Features && features is null)
         {
             Console.Error.WriteLine("ResNet-18 models not found: FeatureDistance omitted.");
@@ -159,7 +159,7 @@ public static class Program
         {
             PaintScene s = PaintScene.Create(image.Width, image.Height, sketch, paint);
             s.DecodePlane(grid.Luma, box.Luma, new SolveSchedule(0, 0, 0));
-            s.DecodePlane(grid.Chroma, box.BlueChroma, new SolveSchedule(0, 0, 0));
+            s.DecodePlane(grid.Chroma, box.OrangeChroma, new SolveSchedule(0, 0, 0));
         });
         PaintScene ready = PaintScene.Create(image.Width, image.Height, sketch, paint);
         Console.WriteLine("levels: " + string.Join(" ", Enumerable.Range(0, ready.LevelCount).Select(ready.LevelSize)));

@@ -29,7 +29,7 @@ public sealed record LayerFitOptions
 /// planes f: conjugate gradients on the normal equations, started from the box averages D f. Each iteration
 /// costs one decode (A p) and one adjoint decode (Aᵀ r = λ D (L + λDᵀD)⁻¹ r: the system is symmetric). The fit runs
 /// on a reduced image (<see cref="LayerFitOptions.CellPixels"/>) for speed; the layer it returns is for the full
-/// image. Values are unquantised (clamped to 0..255); the layer coder quantises them.
+/// image. Values are unquantised (clamped to the planes' ranges); the layer coder quantises them.
 /// Deterministic: sequential arithmetic per plane, so the layer (which is coded) never depends on the machine or the
 /// thread count.
 /// </summary>
@@ -72,7 +72,7 @@ public static class LayerFitter
             float[] start = box.Plane(p);
             fitted[p] = p > 0 && !options.FitChroma
                 ? start
-                : FitPlane(scene.System(p == 0 ? lumaGrid : chromaGrid), target[p], start, options.Iterations, p == 0 ? paint.Schedule : paint.ChromaSchedule);
+                : FitPlane(scene.System(p == 0 ? lumaGrid : chromaGrid), target[p], start, options.Iterations, p == 0 ? paint.Schedule : paint.ChromaSchedule, p == 0 ? 0 : -127.5f, p == 0 ? 255 : 127.5f);
         });
         return new ColorLayerPlanes(grid, fitted[0], fitted[1], fitted[2]);
     }
@@ -80,9 +80,9 @@ public static class LayerFitter
     /// <summary>
     /// Conjugate gradients on min |A c − f|² from c = start (Polak–Ribière directions from the gradient Aᵀ r, the
     /// step along each direction from its actual decode, so every step lowers the error even though the solves
-    /// inside are approximate). Returns the cells clamped to 0..255.
+    /// inside are approximate). Returns the cells clamped to the plane's range [low, high].
     /// </summary>
-    internal static float[] FitPlane(PlaneSystem system, float[] target, float[] start, int iterations, SolveSchedule schedule)
+    internal static float[] FitPlane(PlaneSystem system, float[] target, float[] start, int iterations, SolveSchedule schedule, float low, float high)
     {
         PlaneSystem.Workspace work = system.CreateWorkspace();
         int n = target.Length;
@@ -148,7 +148,7 @@ public static class LayerFitter
         var result = new float[cells];
         for (int k = 0; k < cells; k++)
         {
-            result[k] = (float)Math.Clamp(c[k], 0, 255);
+            result[k] = (float)Math.Clamp(c[k], low, high);
         }
 
         return result;

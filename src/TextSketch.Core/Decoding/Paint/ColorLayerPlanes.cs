@@ -4,43 +4,46 @@ namespace TextSketch.Core.Decoding.Paint;
 
 /// <summary>
 /// The colour layer as the Paint decoder takes it: one value per cell of each plane, in the layer's colour space
-/// (<see cref="LayerColor"/>: full-range BT.601 Y'CbCr, 0..255 with chroma centred on 128), luma on
-/// <see cref="ColorLayerGrid.Luma"/>, Cb and Cr on <see cref="ColorLayerGrid.Chroma"/>, row-major. Values are
+/// (<see cref="LayerColor"/>: YCoCg in 8-bit pixel units, the colour layer coder's), Y on
+/// <see cref="ColorLayerGrid.Luma"/>, Co and Cg on <see cref="ColorLayerGrid.Chroma"/>, row-major. Values are
 /// dequantised reals: the coder's levels mapped back, or an encoder's unquantised fit.
 /// </summary>
 public sealed class ColorLayerPlanes
 {
-    public ColorLayerPlanes(ColorLayerGrid grid, float[] luma, float[] blueChroma, float[] redChroma)
+    public ColorLayerPlanes(ColorLayerGrid grid, float[] luma, float[] orangeChroma, float[] greenChroma)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(luma);
-        ArgumentNullException.ThrowIfNull(blueChroma);
-        ArgumentNullException.ThrowIfNull(redChroma);
-        if (luma.Length != grid.Luma.CellCount || blueChroma.Length != grid.Chroma.CellCount || redChroma.Length != grid.Chroma.CellCount)
+        ArgumentNullException.ThrowIfNull(orangeChroma);
+        ArgumentNullException.ThrowIfNull(greenChroma);
+        if (luma.Length != grid.Luma.CellCount || orangeChroma.Length != grid.Chroma.CellCount || greenChroma.Length != grid.Chroma.CellCount)
         {
             throw new ArgumentException("The planes do not match their grids.");
         }
 
         Grid = grid;
         Luma = luma;
-        BlueChroma = blueChroma;
-        RedChroma = redChroma;
+        OrangeChroma = orangeChroma;
+        GreenChroma = greenChroma;
     }
 
     public ColorLayerGrid Grid { get; }
 
+    /// <summary>Y, 0 … 255.</summary>
     public float[] Luma { get; }
 
-    public float[] BlueChroma { get; }
+    /// <summary>Co, −127.5 … 127.5.</summary>
+    public float[] OrangeChroma { get; }
 
-    public float[] RedChroma { get; }
+    /// <summary>Cg, −127.5 … 127.5.</summary>
+    public float[] GreenChroma { get; }
 
-    /// <summary>Plane 0 = Y, 1 = Cb, 2 = Cr.</summary>
+    /// <summary>Plane 0 = Y, 1 = Co, 2 = Cg.</summary>
     public float[] Plane(int index) => index switch
     {
         0 => Luma,
-        1 => BlueChroma,
-        2 => RedChroma,
+        1 => OrangeChroma,
+        2 => GreenChroma,
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -57,16 +60,16 @@ public sealed class ColorLayerPlanes
     }
 
     /// <summary>A layer of one colour everywhere (any grid).</summary>
-    public static ColorLayerPlanes Flat(ColorLayerGrid grid, float luma, float blueChroma, float redChroma)
+    public static ColorLayerPlanes Flat(ColorLayerGrid grid, float luma, float orangeChroma, float greenChroma)
     {
         ArgumentNullException.ThrowIfNull(grid);
         var y = new float[grid.Luma.CellCount];
-        var cb = new float[grid.Chroma.CellCount];
-        var cr = new float[grid.Chroma.CellCount];
+        var co = new float[grid.Chroma.CellCount];
+        var cg = new float[grid.Chroma.CellCount];
         Array.Fill(y, luma);
-        Array.Fill(cb, blueChroma);
-        Array.Fill(cr, redChroma);
-        return new ColorLayerPlanes(grid, y, cb, cr);
+        Array.Fill(co, orangeChroma);
+        Array.Fill(cg, greenChroma);
+        return new ColorLayerPlanes(grid, y, co, cg);
     }
 
     internal static void RequireSize(RgbImage image, ColorLayerGrid grid)
@@ -79,46 +82,43 @@ public sealed class ColorLayerPlanes
 }
 
 /// <summary>
-/// The colour layer's space: full-range BT.601 Y'CbCr (the JPEG/JFIF matrix) on 0..255, chroma centred on 128.
-/// Linear, so box averages and the decoder's least squares commute with it; decorrelated enough that chroma can be
-/// coarser than luma.
+/// The colour layer's space: YCoCg in 8-bit pixel units, Y = (R + 2G + B)/4 in 0 … 255, Co = (R − B)/2 and
+/// Cg = (2G − R − B)/4 in −127.5 … 127.5 — the colour layer coder's planes. Linear, so box averages and the decoder's
+/// least squares commute with it; decorrelated enough that chroma can be coarser than luma.
 /// </summary>
 public static class LayerColor
 {
-    public const float ChromaOffset = 128f;
-
-    /// <summary>Y, Cb, Cr planes (W·H floats each, row-major) of an image.</summary>
+    /// <summary>Y, Co, Cg planes (W·H floats each, row-major) of an image.</summary>
     public static float[][] ToPlanes(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         int n = image.Width * image.Height;
         var y = new float[n];
-        var cb = new float[n];
-        var cr = new float[n];
+        var co = new float[n];
+        var cg = new float[n];
         byte[] px = image.Pixels;
         for (int i = 0, p = 0; i < n; i++, p += 3)
         {
             float r = px[p], g = px[p + 1], b = px[p + 2];
-            y[i] = (0.299f * r) + (0.587f * g) + (0.114f * b);
-            cb[i] = ChromaOffset - (0.168736f * r) - (0.331264f * g) + (0.5f * b);
-            cr[i] = ChromaOffset + (0.5f * r) - (0.418688f * g) - (0.081312f * b);
+            y[i] = (r + (2 * g) + b) * 0.25f;
+            co[i] = (r - b) * 0.5f;
+            cg[i] = ((2 * g) - r - b) * 0.25f;
         }
 
-        return [y, cb, cr];
+        return [y, co, cg];
     }
 
-    /// <summary>8-bit RGB from Y, Cb, Cr planes (rounded, clamped).</summary>
-    public static RgbImage ToImage(int width, int height, float[] y, float[] cb, float[] cr)
+    /// <summary>8-bit RGB from Y, Co, Cg planes (rounded, clamped).</summary>
+    public static RgbImage ToImage(int width, int height, float[] y, float[] co, float[] cg)
     {
         var image = new RgbImage(width, height);
         byte[] px = image.Pixels;
         for (int i = 0, p = 0; i < y.Length; i++, p += 3)
         {
-            float d = cb[i] - ChromaOffset;
-            float e = cr[i] - ChromaOffset;
-            px[p] = ToByte(y[i] + (1.402f * e));
-            px[p + 1] = ToByte(y[i] - (0.344136f * d) - (0.714136f * e));
-            px[p + 2] = ToByte(y[i] + (1.772f * d));
+            float t = y[i] - cg[i];
+            px[p] = ToByte(t + co[i]);
+            px[p + 1] = ToByte(y[i] + cg[i]);
+            px[p + 2] = ToByte(t - co[i]);
         }
 
         return image;

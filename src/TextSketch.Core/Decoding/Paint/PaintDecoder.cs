@@ -15,8 +15,8 @@ namespace TextSketch.Core.Decoding.Paint;
 /// </summary>
 public static class PaintDecoder
 {
-    /// <summary>What a record without a colour layer decodes to (mid-grey Y'CbCr).</summary>
-    public const float NeutralValue = 128f;
+    /// <summary>The grey a record without a colour layer decodes to (each of R, G, B).</summary>
+    public const byte NeutralValue = 128;
 
     public static RgbImage Decode(int width, int height, ColorLayerPlanes? layer, BitPlane? sketch, PaintOptions? options = null)
     {
@@ -32,7 +32,7 @@ public static class PaintDecoder
         {
             // No colour: nothing to paint between the edges.
             image = new RgbImage(width, height);
-            Array.Fill(image.Pixels, (byte)NeutralValue);
+            Array.Fill(image.Pixels, NeutralValue);
         }
         else
         {
@@ -107,7 +107,7 @@ public sealed class PaintScene
         return new PaintScene(width, height, curves, links, options);
     }
 
-    /// <summary>The Y, Cb, Cr planes (W·H floats each) decoded from <paramref name="layer"/>.</summary>
+    /// <summary>The Y, Co, Cg planes (W·H floats each) decoded from <paramref name="layer"/>.</summary>
     public float[][] Decode(ColorLayerPlanes layer)
     {
         ArgumentNullException.ThrowIfNull(layer);

@@ -74,7 +74,7 @@ public class PaintDecoderTests
     public void FlatLayerWithoutSketchIsFlat()
     {
         var grid = ColorLayerGrid.Create(50, 30, 10, 6, 5, 3);
-        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 90f, 140f, 100f);
+        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 90f, 12f, -20f);
         RgbImage image = PaintDecoder.Decode(50, 30, layer, sketch: null);
         (byte r, byte g, byte b) = image[0, 0];
         for (int y = 0; y < 30; y++)
@@ -86,7 +86,7 @@ public class PaintDecoderTests
         }
 
         // And it is the layer's colour.
-        RgbImage expected = LayerColor.ToImage(1, 1, [90f], [140f], [100f]);
+        RgbImage expected = LayerColor.ToImage(1, 1, [90f], [12f], [-20f]);
         Assert.Equal(expected[0, 0], (r, g, b));
     }
 
@@ -95,7 +95,7 @@ public class PaintDecoderTests
     {
         // Edges only stop smoothing; with nothing to separate they change nothing.
         var grid = ColorLayerGrid.Create(40, 40, 8, 8, 4, 4);
-        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 128f, 128f);
+        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 0f, 0f);
         RgbImage image = PaintDecoder.Decode(40, 40, layer, Square(20, 20, 5, 5, 14, 14));
         Assert.All(Enumerable.Range(0, 40 * 40), i => Assert.Equal(200, image.Pixels[3 * i]));
     }
@@ -104,7 +104,7 @@ public class PaintDecoderTests
     public void NoLayerGivesNeutralGrey()
     {
         RgbImage image = PaintDecoder.Decode(9, 5, null, Square(5, 3, 1, 1, 3, 2));
-        Assert.All(image.Pixels, v => Assert.Equal((byte)PaintDecoder.NeutralValue, v));
+        Assert.All(image.Pixels, v => Assert.Equal(PaintDecoder.NeutralValue, v));
     }
 
     [Fact]
@@ -213,8 +213,8 @@ public class PaintDecoderTests
     public void OneByOneIsTheLayerColour()
     {
         var grid = ColorLayerGrid.Create(1, 1, 1, 1, 1, 1);
-        RgbImage decoded = PaintDecoder.Decode(1, 1, ColorLayerPlanes.Flat(grid, 100, 120, 140), new BitPlane(1, 1, [1]));
-        Assert.Equal(LayerColor.ToImage(1, 1, [100f], [120f], [140f])[0, 0], decoded[0, 0]);
+        RgbImage decoded = PaintDecoder.Decode(1, 1, ColorLayerPlanes.Flat(grid, 100, -8, 15), new BitPlane(1, 1, [1]));
+        Assert.Equal(LayerColor.ToImage(1, 1, [100f], [-8f], [15f])[0, 0], decoded[0, 0]);
     }
 
     [Fact]
@@ -277,7 +277,7 @@ public class PaintDecoderTests
     public void OutlineInksAlongTheCurvesOnly()
     {
         var grid = ColorLayerGrid.Create(64, 64, 8, 8, 4, 4);
-        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 128f, 128f);
+        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 0f, 0f);
         BitPlane sketch = Square(16, 16, 4, 4, 11, 11);
         RgbImage inked = PaintDecoder.Decode(64, 64, layer, sketch, PaintOptions.Default with { Outline = true });
         // On the curve (x = 18 ± the straightening) it is dark; well away from it the layer's grey is untouched.
