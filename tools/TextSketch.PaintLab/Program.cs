@@ -63,7 +63,7 @@ public static class Program
             {
                 // Grids are given landscape; a portrait photo gets them turned.
                 (int gw, int gh) = image.Width >= image.Height ? (gridLong, gridShort) : (gridShort, gridLong);
-                var grid = ColorLayerGrid.Create(image.Width, image.Height, gw, gh, Math.Max(1, gw / options.ChromaDivisor), Math.Max(1, gh / options.ChromaDivisor));
+                var grid = ColorLayerGrid.Create(image.Width, image.Height, gw, gh, (gw + options.ChromaDivisor - 1) / options.ChromaDivisor, (gh + options.ChromaDivisor - 1) / options.ChromaDivisor);
                 string gridName = $"{gridLong}x{gridShort}";
                 var panels = new List<RgbImage> { image };
 
@@ -112,7 +112,7 @@ public static class Program
                 {
                     (ColorLayerPlanes fitted, double fitMs) = Timed(() => LayerFitter.Fit(image, grid, sketch, paint, fit));
                     (RgbImage fitPaint, double fitDecodeMs) = Timed(() => PaintDecoder.Decode(image.Width, image.Height, fitted, sketch, paint));
-                    string label = $"paint-fit{fit.Iterations}c{fit.CellPixels}{(fit.FitChroma ? "" : "y")}";
+                    string label = $"paint-fit{fit.Iterations}-level{fit.SolveLevel}{(fit.FitChroma ? "-all" : "")}";
                     rows.Add(Score(name, gridName, label, image, fitPaint, referenceFeatures, features, fitDecodeMs, fitMs));
                     panels.Add(fitPaint);
                 }
@@ -135,7 +135,7 @@ public static class Program
         RgbImage image = ImageReader.Read(path);
         BitPlane sketch = RecordSketch(image);
         (int gw, int gh) = options.Grids[0];
-        var grid = ColorLayerGrid.Create(image.Width, image.Height, gw, gh, Math.Max(1, gw / options.ChromaDivisor), Math.Max(1, gh / options.ChromaDivisor));
+        var grid = ColorLayerGrid.Create(image.Width, image.Height, gw, gh, (gw + options.ChromaDivisor - 1) / options.ChromaDivisor, (gh + options.ChromaDivisor - 1) / options.ChromaDivisor);
         ColorLayerPlanes box = ColorLayerPlanes.BoxAverage(image, grid);
         double Best(Action run)
         {
@@ -388,7 +388,7 @@ public static class Program
         public const string Usage = """
             PaintLab [--photos DIR] [--out DIR] [--grids 24x16,48x32,96x64,192x128] [--chroma-divisor 2]
                      [--lambda 100] [--leak 0.01] [--passes 32] [--schedule FMG,CG,SMOOTH]
-                     [--fit ITERATIONS:CELLPIXELS[:y],...] [--chroma-schedule FMG,CG,SMOOTH,VISITS,FINEST]
+                     [--fit ITERATIONS[:SOLVELEVEL[:all]],...] [--chroma-schedule FMG,CG,SMOOTH,VISITS,FINEST]
                      [--no-features] [--sheets] [--nosketch] [--outline] [--blur S,..] [--grain SHARE,..] [--soft S] [--anchor MU] [--profile] [--per-photo] [--limit N]
             """;
 
@@ -467,8 +467,8 @@ public static class Program
                 var f = new LayerFitOptions
                 {
                     Iterations = int.Parse(parts[0], CultureInfo.InvariantCulture),
-                    CellPixels = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : LayerFitOptions.Default.CellPixels,
-                    FitChroma = !(parts.Length > 2 && parts[2] == "y"),
+                    SolveLevel = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : LayerFitOptions.Default.SolveLevel,
+                    FitChroma = parts.Length > 2 && parts[2] == "all",
                 };
                 o.Fits.Add(f);
             }

@@ -9,15 +9,17 @@ public sealed record LayerFitOptions
 {
     public static LayerFitOptions Default { get; } = new();
 
-    /// <summary>Conjugate-gradient iterations on the normal equations per plane (0: the plain box averages).</summary>
-    public int Iterations { get; init; } = 4;
+    /// <summary>Conjugate-gradient iterations on the normal equations per plane (0: the plain box averages). Each
+    /// costs two decodes of the plane; one takes most of the gain.</summary>
+    public int Iterations { get; init; } = 1;
 
-    /// <summary>The fit runs on the image reduced (by box averaging) until a luma cell is this many pixels a side,
-    /// never below; the full image when its cells are already that small. Smaller is faster and rougher.</summary>
-    public int CellPixels { get; init; } = 4;
+    /// <summary>The finest multigrid level the fit's own decodes solve on (see <see cref="SolveSchedule.FinestLevel"/>):
+    /// each level up costs about a quarter of the one below and fits a slightly blurred copy of the decoder; level 2
+    /// loses almost nothing against level 0.</summary>
+    public int SolveLevel { get; init; } = 2;
 
-    /// <summary>Fit the chroma planes too (else they keep their box averages).</summary>
-    public bool FitChroma { get; init; } = true;
+    /// <summary>Fit the chroma planes too (else they keep their box averages: chroma gains little for its cost).</summary>
+    public bool FitChroma { get; init; }
 
     /// <summary>Planes fitted at once (1 to 3); the result is the same for any value.</summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
@@ -25,11 +27,10 @@ public sealed record LayerFitOptions
 
 /// <summary>
 /// Chooses the colour layer's values for the decoder, not for the thumbnail. For a fixed sketch the Paint decoder is
-/// linear in the layer, u = A c (A = (L + λDᵀD)⁻¹ λDᵀ), so the best layer minimises |A c − f|² over the image's
-/// planes f: conjugate gradients on the normal equations, started from the box averages D f. Each iteration
-/// costs one decode (A p) and one adjoint decode (Aᵀ r = λ D (L + λDᵀD)⁻¹ r: the system is symmetric). The fit runs
-/// on a reduced image (<see cref="LayerFitOptions.CellPixels"/>) for speed; the layer it returns is for the full
-/// image. Values are unquantised (clamped to the planes' ranges); the layer coder quantises them.
+/// linear in the layer, u = A c (A = M⁻¹B, M = L + λDᵀD + μI, B = λDᵀ + μH), so the best layer minimises |A c − f|²
+/// over the image's planes f: conjugate gradients on the normal equations, started from the box averages D f. Each
+/// iteration costs one decode (A p) and one adjoint decode (Aᵀ r = Bᵀ M⁻¹ r: M is symmetric). Values are unquantised
+/// (clamped to the planes' ranges); the layer coder quantises them.
 /// Deterministic: sequential arithmetic per plane, so the layer (which is coded) never depends on the machine or the
 /// thread count.
 /// </summary>
@@ -38,33 +39,31 @@ public static class LayerFitter
     public static ColorLayerPlanes Fit(RgbImage image, ColorLayerGrid grid, BitPlane? sketch, PaintOptions? paint = null, LayerFitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        return Fit(image, grid, PaintScene.Create(image.Width, image.Height, sketch, paint), options);
+    }
+
+    /// <summary>The fit with a prepared scene (the sketch and the decoder's options): an encoder trying several grids
+    /// for one image builds the scene once.</summary>
+    public static ColorLayerPlanes Fit(RgbImage image, ColorLayerGrid grid, PaintScene scene, LayerFitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(grid);
-        paint ??= PaintOptions.Default;
+        ArgumentNullException.ThrowIfNull(scene);
         options ??= LayerFitOptions.Default;
         ColorLayerPlanes.RequireSize(image, grid);
-        float[][] full = LayerColor.ToPlanes(image);
-        ColorLayerPlanes box = new(grid, grid.Luma.BoxAverage(full[0]), grid.Chroma.BoxAverage(full[1]), grid.Chroma.BoxAverage(full[2]));
+        if (scene.Width != image.Width || scene.Height != image.Height)
+        {
+            throw new ArgumentException($"The scene is for {scene.Width}x{scene.Height}, the image {image.Width}x{image.Height}.", nameof(scene));
+        }
+
+        float[][] target = LayerColor.ToPlanes(image);
+        ColorLayerPlanes box = new(grid, grid.Luma.BoxAverage(target[0]), grid.Chroma.BoxAverage(target[1]), grid.Chroma.BoxAverage(target[2]));
         if (options.Iterations <= 0)
         {
             return box;
         }
 
-        // The working size: luma cells of about CellPixels a side (never more pixels than the image has).
-        int cellWidth = Math.Max(1, image.Width / grid.Luma.Columns);
-        int cellHeight = Math.Max(1, image.Height / grid.Luma.Rows);
-        int reduction = Math.Max(1, Math.Min(cellWidth, cellHeight) / Math.Max(1, options.CellPixels));
-        int width = Math.Max(grid.Luma.Columns, Math.Max(grid.Chroma.Columns, image.Width / reduction));
-        int height = Math.Max(grid.Luma.Rows, Math.Max(grid.Chroma.Rows, image.Height / reduction));
-        float[][] target = full;
-        if (width != image.Width || height != image.Height)
-        {
-            var down = new LayerGrid(image.Width, image.Height, width, height);
-            target = [down.BoxAverage(full[0]), down.BoxAverage(full[1]), down.BoxAverage(full[2])];
-        }
-
-        PaintScene scene = PaintScene.Create(width, height, sketch, paint);
-        var lumaGrid = new LayerGrid(width, height, grid.Luma.Columns, grid.Luma.Rows);
-        var chromaGrid = new LayerGrid(width, height, grid.Chroma.Columns, grid.Chroma.Rows);
+        PaintOptions paint = scene.Options;
         var fitted = new float[3][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(options.MaxDegreeOfParallelism, 1, 3) };
         Parallel.For(0, 3, parallel, p =>
@@ -72,10 +71,14 @@ public static class LayerFitter
             float[] start = box.Plane(p);
             fitted[p] = p > 0 && !options.FitChroma
                 ? start
-                : FitPlane(scene.System(p == 0 ? lumaGrid : chromaGrid), target[p], start, options.Iterations, p == 0 ? paint.Schedule : paint.ChromaSchedule, p == 0 ? 0 : -127.5f, p == 0 ? 255 : 127.5f);
+                : FitPlane(scene.System(p == 0 ? grid.Luma : grid.Chroma), target[p], start, options.Iterations,
+                    Coarsest(p == 0 ? paint.Schedule : paint.ChromaSchedule, options.SolveLevel), p == 0 ? 0 : -127.5f, p == 0 ? 255 : 127.5f);
         });
         return new ColorLayerPlanes(grid, fitted[0], fitted[1], fitted[2]);
     }
+
+    private static SolveSchedule Coarsest(SolveSchedule schedule, int level) =>
+        schedule.FinestLevel >= level ? schedule : schedule with { FinestLevel = level, ConjugateGradientIterations = 0 };
 
     /// <summary>
     /// Conjugate gradients on min |A c − f|² from c = start (Polak–Ribière directions from the gradient Aᵀ r, the

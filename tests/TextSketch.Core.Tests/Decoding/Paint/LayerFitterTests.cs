@@ -41,7 +41,7 @@ public class LayerFitterTests
 
         double[] best = SolveDense(normal, rhs);
 
-        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, CellPixels = 1000 });
+        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, SolveLevel = 0, FitChroma = true });
         for (int k = 0; k < cells; k++)
         {
             Assert.True(Math.Abs(fitted.Luma[k] - Math.Clamp(best[k], 0, 255)) < 0.05, $"cell {k}: {fitted.Luma[k]} vs {best[k]}");
@@ -60,7 +60,7 @@ public class LayerFitterTests
         double previous = before;
         foreach (int iterations in new[] { 1, 2, 4, 8 })
         {
-            double after = Error(LayerFitter.Fit(image, grid, sketch, null, new LayerFitOptions { Iterations = iterations, CellPixels = 1000 }).Luma);
+            double after = Error(LayerFitter.Fit(image, grid, sketch, null, new LayerFitOptions { Iterations = iterations, SolveLevel = 0 }).Luma);
             // Each step is a line search on the decoder's own output: never worse (up to float noise).
             Assert.True(after <= previous * (1 + 1e-6), $"{iterations} iterations: {after} after {previous} ({before} for the box average)");
             previous = after;
@@ -74,8 +74,8 @@ public class LayerFitterTests
     {
         (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(120, 80);
         var grid = ColorLayerGrid.Create(120, 80, 15, 10, 8, 5);
-        ColorLayerPlanes one = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { MaxDegreeOfParallelism = 1 });
-        ColorLayerPlanes three = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { MaxDegreeOfParallelism = 3 });
+        ColorLayerPlanes one = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { FitChroma = true, MaxDegreeOfParallelism = 1 });
+        ColorLayerPlanes three = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { FitChroma = true, MaxDegreeOfParallelism = 3 });
         for (int p = 0; p < 3; p++)
         {
             Assert.Equal(one.Plane(p), three.Plane(p));
