@@ -197,62 +197,75 @@ internal sealed class GraphLevel
         int ch = (h + sy - 1) / sy;
         float[] left = fine.Left;
         float[] up = fine.Up;
+        var maxLink = new float[n];
+        for (int p = 0; p < n; p++)
+        {
+            maxLink[p] = Math.Max(Math.Max(left[p], left[p + 1]), Math.Max(up[p], up[p + w]));
+        }
+
+        // Pass 1: aggregates. Block pixels in raster order are slots 0 (top left), 1 (top right), 2, 3 (bottom row);
+        // a slot joins the lower-numbered slot it is strongly linked to, and takes that slot's root.
         var aggregate = new int[n];
         var xs = new List<int>(n / 3);
         var ys = new List<int>(n / 3);
         var pixel = new int[4];
-        var label = new int[4];
+        var root = new int[4];
         for (int by = 0; by < ch; by++)
         {
             for (int bx = 0; bx < cw; bx++)
             {
-                int count = Block(bx, by, pixel);
-                for (int k = 0; k < 4; k++)
+                int x0 = bx * sx, y0 = by * sy;
+                int columns = Math.Min(sx, w - x0);
+                int rows = Math.Min(sy, h - y0);
+                int count = 0;
+                for (int dy = 0; dy < rows; dy++)
                 {
-                    label[k] = k;
-                }
-
-                // Internal links of the block: (0,1) and (2,3) horizontal, (0,2) and (1,3) vertical, where present.
-                if (sx == 2 && sy == 2)
-                {
-                    if (count == 4)
+                    for (int dx = 0; dx < columns; dx++)
                     {
-                        Join(0, 1, left[pixel[1]]);
-                        Join(2, 3, left[pixel[3]]);
-                        Join(0, 2, up[pixel[2]]);
-                        Join(1, 3, up[pixel[3]]);
-                    }
-                    else if (count == 2)
-                    {
-                        // A block on the right or bottom border: a pair, joined horizontally or vertically.
-                        Join(0, 1, pixel[1] == pixel[0] + 1 ? left[pixel[1]] : up[pixel[1]]);
+                        pixel[count++] = ((y0 + dy) * w) + x0 + dx;
                     }
                 }
-                else if (count == 2)
-                {
-                    Join(0, 1, sx == 2 ? left[pixel[1]] : up[pixel[1]]);
-                }
 
-                // Aggregates in order of their first pixel (pixels are in raster order).
                 for (int k = 0; k < count; k++)
                 {
-                    if (label[k] == k)
+                    root[k] = k;
+                }
+
+                for (int k = 1; k < count; k++)
+                {
+                    int p = pixel[k];
+                    bool hasLeft = columns == 2 && (k & 1) == 1;
+                    bool hasUp = k >= columns;
+                    // Union with the left and upper slots of the block where the link is strong.
+                    if (hasLeft && IsStrong(left[p], maxLink[p], maxLink[p - 1], strength))
                     {
-                        label[k] = -(xs.Count + 1);
+                        Merge(root, k, k - 1, count);
+                    }
+
+                    if (hasUp && IsStrong(up[p], maxLink[p], maxLink[p - w], strength))
+                    {
+                        Merge(root, k, k - columns, count);
+                    }
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    if (root[k] == k)
+                    {
+                        aggregate[pixel[k]] = xs.Count;
                         xs.Add(bx);
                         ys.Add(by);
                     }
+                    else
+                    {
+                        aggregate[pixel[k]] = aggregate[pixel[root[k]]];
+                    }
                 }
-
-                for (int k = 0; k < count; k++)
-                {
-                    int l = label[k];
-                    aggregate[pixel[k]] = l < 0 ? -l - 1 : -label[l] - 1;
-                }
-
             }
         }
 
+        // Pass 2: each aggregate's links, from its pixels' four neighbours (aggregates in order, so its pixels are
+        // found block by block).
         int coarseCount = xs.Count;
         var start = new int[coarseCount + 1];
         var neighbour = new List<int>(4 * coarseCount);
@@ -265,45 +278,69 @@ internal sealed class GraphLevel
         {
             for (int bx = 0; bx < cw; bx++)
             {
-                int count = Block(bx, by, pixel);
-                int firstAggregate = aggregate[pixel[0]];
-                int lastAggregate = firstAggregate;
-                for (int k = 1; k < count; k++)
+                int x0 = bx * sx, y0 = by * sy;
+                int columns = Math.Min(sx, w - x0);
+                int rows = Math.Min(sy, h - y0);
+                int last = aggregate[((y0 + rows - 1) * w) + x0 + columns - 1];
+                for (int dy = 0; dy < rows; dy++)
                 {
-                    lastAggregate = Math.Max(lastAggregate, aggregate[pixel[k]]);
+                    for (int dx = 0; dx < columns; dx++)
+                    {
+                        last = Math.Max(last, aggregate[((y0 + dy) * w) + x0 + dx]);
+                    }
                 }
 
-                for (; a <= lastAggregate; a++)
+                for (; a <= last; a++)
                 {
                     touched.Clear();
-                    for (int k = 0; k < count; k++)
+                    for (int dy = 0; dy < rows; dy++)
                     {
-                        int p = pixel[k];
-                        if (aggregate[p] != a)
+                        for (int dx = 0; dx < columns; dx++)
                         {
-                            continue;
-                        }
+                            int x = x0 + dx;
+                            int p = ((y0 + dy) * w) + x;
+                            if (aggregate[p] != a)
+                            {
+                                continue;
+                            }
 
-                        masses[a]++;
-                        int x = p % w;
-                        if (p >= w)
-                        {
-                            Cross(p, p - w, up[p]);
-                        }
+                            masses[a]++;
+                            if (p >= w)
+                            {
+                                Cross(p - w, up[p]);
+                            }
 
-                        if (x > 0)
-                        {
-                            Cross(p, p - 1, left[p]);
-                        }
+                            if (x > 0)
+                            {
+                                Cross(p - 1, left[p]);
+                            }
 
-                        if (x < w - 1)
-                        {
-                            Cross(p, p + 1, left[p + 1]);
-                        }
+                            if (x < w - 1)
+                            {
+                                Cross(p + 1, left[p + 1]);
+                            }
 
-                        if (p + w < n)
-                        {
-                            Cross(p, p + w, up[p + w]);
+                            if (p + w < n)
+                            {
+                                Cross(p + w, up[p + w]);
+                            }
+
+                            void Cross(int q, float weight)
+                            {
+                                int b = aggregate[q];
+                                if (b == a || !(weight > 0))
+                                {
+                                    return;
+                                }
+
+                                if (accumulator[b] == 0)
+                                {
+                                    touched.Add(b);
+                                }
+
+                                // Half of a strong link (smooth variation), all of a weak one (an interface).
+                                accumulator[b] += IsStrong(weight, maxLink[p], maxLink[q], LinkHierarchy.Strength) ? 0.5f * weight : weight;
+                            }
                         }
                     }
 
@@ -322,56 +359,22 @@ internal sealed class GraphLevel
 
         var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
         return (level, aggregate);
+    }
 
-        int Block(int bx, int by, int[] pixels)
+    private static bool IsStrong(float weight, float maxAtOneEnd, float maxAtOtherEnd, float strength) =>
+        weight > 0 && weight >= strength * Math.Max(maxAtOneEnd, maxAtOtherEnd);
+
+    /// <summary>Joins slot k's component to slot j's within a block: every slot of the higher root takes the lower.</summary>
+    private static void Merge(int[] root, int k, int j, int count)
+    {
+        int keep = Math.Min(root[k], root[j]);
+        int drop = Math.Max(root[k], root[j]);
+        for (int s = 0; s < count; s++)
         {
-            int count = 0;
-            for (int y = by * sy; y < Math.Min(h, (by + 1) * sy); y++)
+            if (root[s] == drop)
             {
-                for (int x = bx * sx; x < Math.Min(w, (bx + 1) * sx); x++)
-                {
-                    pixels[count++] = (y * w) + x;
-                }
+                root[s] = keep;
             }
-
-            return count;
-        }
-
-        float MaxLink(int p) => Math.Max(Math.Max(left[p], left[p + 1]), Math.Max(up[p], up[p + w]));
-
-        bool Strong(int p, int q, float weight) => weight > 0 && weight >= strength * Math.Max(MaxLink(p), MaxLink(q));
-
-        void Join(int i, int j, float weight)
-        {
-            if (Strong(pixel[i], pixel[j], weight))
-            {
-                int keep = Math.Min(label[i], label[j]);
-                int drop = Math.Max(label[i], label[j]);
-                for (int k = 0; k < 4; k++)
-                {
-                    if (label[k] == drop)
-                    {
-                        label[k] = keep;
-                    }
-                }
-            }
-        }
-
-        void Cross(int p, int q, float weight)
-        {
-            int b = aggregate[q];
-            if (b == a || !(weight > 0))
-            {
-                return;
-            }
-
-            if (accumulator[b] == 0)
-            {
-                touched.Add(b);
-            }
-
-            bool strong = weight >= LinkHierarchy.Strength * Math.Max(MaxLink(p), MaxLink(q));
-            accumulator[b] += strong ? 0.5f * weight : weight;
         }
     }
 

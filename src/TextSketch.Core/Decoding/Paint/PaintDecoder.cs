@@ -94,9 +94,20 @@ public sealed class PaintScene
     public static PaintScene Create(int width, int height, BitPlane? sketch, PaintOptions? options = null)
     {
         options ??= PaintOptions.Default;
+        if (width < 1 || height < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"An image of {width}x{height} is empty.");
+        }
+
         if (!(options.EdgeLeak > 0) || options.EdgeLeak > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "The edge leak must be in (0, 1].");
+        }
+
+        if (!(options.DataWeight > 0) || double.IsInfinity(options.DataWeight) || !(options.Anchor >= 0) || float.IsInfinity(options.Anchor)
+            || !(options.EdgeSoftness >= 0) || options.EdgeSoftness > 16 || options.ContourPasses < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "The data weight must be positive, the anchor and the edge softness (at most 16 px) non-negative, the contour passes at least 0.");
         }
 
         IReadOnlyList<EdgeCurve> curves = sketch is null || sketch.Width == 0 || sketch.Height == 0

@@ -118,6 +118,7 @@ internal sealed class PlaneSystem
         for (int l = levels - 2; l >= 0; l--)
         {
             Array.Clear(work.X[l]);
+            work.Invalidate(work.X[l]);
             ProlongAdd(l, work.X[l + 1], work.X[l], work);
             for (int v = 0; l >= finest && v < schedule.FullMultigridCycles; v++)
             {
@@ -154,6 +155,7 @@ internal sealed class PlaneSystem
 
         Precondition(r, z, work, schedule);
         Array.Copy(z, p, z.Length);
+        work.Invalidate(p);
         double rz = Dot(r, z, pad, n);
         for (int iteration = 0; iteration < schedule.ConjugateGradientIterations && rz > 0; iteration++)
         {
@@ -171,6 +173,8 @@ internal sealed class PlaneSystem
                 r[i] -= alpha * q[i];
             }
 
+            work.Invalidate(x);
+
             if (iteration + 1 == schedule.ConjugateGradientIterations)
             {
                 break;
@@ -184,6 +188,8 @@ internal sealed class PlaneSystem
             {
                 p[i] = z[i] + (beta * p[i]);
             }
+
+            work.Invalidate(p);
         }
     }
 
@@ -191,6 +197,7 @@ internal sealed class PlaneSystem
     private void Precondition(float[] r, float[] z, Workspace work, SolveSchedule schedule)
     {
         Array.Clear(z);
+        work.Invalidate(z);
         Cycle(0, r, z, work, schedule);
     }
 
@@ -220,6 +227,7 @@ internal sealed class PlaneSystem
         float[] coarseX = work.CycleX[level + 1];
         Restrict(level, r, coarseRhs, work);
         Array.Clear(coarseX);
+        work.Invalidate(coarseX);
         for (int visit = 0; visit < Math.Max(1, schedule.CoarseVisits); visit++)
         {
             Cycle(level + 1, coarseRhs, coarseX, work, schedule);
@@ -230,6 +238,27 @@ internal sealed class PlaneSystem
         {
             Sweep(level, b, x, work, forward: false);
         }
+    }
+
+    /// <summary>Makes work.CellSums the cell sums of <paramref name="x"/> on <paramref name="level"/>, unless they
+    /// already are: a sweep keeps them current as it changes x, so the residual after it needs no pass of its own.</summary>
+    private void EnsureSums(int level, float[] x, Workspace work)
+    {
+        if (ReferenceEquals(work.SumsOf, x))
+        {
+            return;
+        }
+
+        if (level == 0)
+        {
+            _box.Scatter(x, work.Pad(0), work.CellSums);
+        }
+        else
+        {
+            _data[level]!.Scatter(x, 0, work.CellSums);
+        }
+
+        work.SumsOf = x;
     }
 
     /// <summary>One Gauss–Seidel sweep (node order forward, reverse backward) with the cell sums kept current.</summary>
@@ -244,7 +273,7 @@ internal sealed class PlaneSystem
         DataLevel data = _data[level]!;
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
-        data.Scatter(x, pad, sums);
+        EnsureSums(level, x, work);
         int[] start = data.Start;
         int[] cell = data.Cell;
         float[] weight = data.Weight;
@@ -293,7 +322,7 @@ internal sealed class PlaneSystem
         DataLevel data = _data[level]!;
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
-        data.Scatter(x, pad, sums);
+        EnsureSums(level, x, work);
         double lambda = Lambda;
         int n = _links.Count(level);
         for (int i = 0; i < n; i++)
@@ -316,7 +345,7 @@ internal sealed class PlaneSystem
         BoxCells box = _box;
         double[] sums = work.CellSums;
         int pad = work.Pad(0);
-        box.Scatter(x, pad, sums);
+        EnsureSums(0, x, work);
         int w = links.Width;
         float[] left = links.Left;
         float[] up = links.Up;
@@ -362,7 +391,7 @@ internal sealed class PlaneSystem
         BoxCells box = _box;
         double[] sums = work.CellSums;
         int pad = work.Pad(0);
-        box.Scatter(x, pad, sums);
+        EnsureSums(0, x, work);
         int w = links.Width;
         float[] left = links.Left;
         float[] up = links.Up;
@@ -410,6 +439,8 @@ internal sealed class PlaneSystem
         {
             fine[i + fp] += coarse[aggregate[i] + cp];
         }
+
+        work.Invalidate(fine);
     }
 
     private void SolveCoarsest(float[] b, float[] x, Workspace work)
@@ -450,6 +481,8 @@ internal sealed class PlaneSystem
         {
             x[i + pad] = (float)v[i];
         }
+
+        work.Invalidate(x);
     }
 
     /// <summary>The coarsest level's matrix, assembled densely and Cholesky-factored (SPD: links leak, λ > 0).</summary>
@@ -608,6 +641,18 @@ internal sealed class PlaneSystem
             [new float[X[0].Length], new float[X[0].Length], new float[X[0].Length], new float[X[0].Length]];
 
         internal double[] CellSums { get; }
+
+        /// <summary>The vector whose cell sums <see cref="CellSums"/> holds (null: none).</summary>
+        internal float[]? SumsOf { get; set; }
+
+        /// <summary>Forgets the cell sums of <paramref name="x"/>, which is about to change.</summary>
+        internal void Invalidate(float[] x)
+        {
+            if (ReferenceEquals(SumsOf, x))
+            {
+                SumsOf = null;
+            }
+        }
 
         internal double[] Dense { get; }
     }
