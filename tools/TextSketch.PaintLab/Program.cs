@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TextSketch.Core.Caption;
-using TextSketch.Core.Color.Fitting;
+using TextSketch.Core.Encoder.Fitting;
 using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;

@@ -1,4 +1,4 @@
-using TextSketch.Core.Color.Fitting;
+using TextSketch.Core.Encoder.Fitting;
 using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;

@@ -2,7 +2,7 @@ using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
 
-namespace TextSketch.Core.Color.Fitting;
+namespace TextSketch.Core.Encoder.Fitting;
 
 /// <summary>Settings of the decoder-aware layer fit.</summary>
 public sealed record LayerFitOptions
