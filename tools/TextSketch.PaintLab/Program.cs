@@ -153,7 +153,7 @@ public static class Program
         }
 
         double contours = Best(() => SketchContours.Trace(sketch, image.Width, image.Height, paint.ContourPasses));
-        double scene = Best(() => PaintScene.Create(image.Width, image.Height, sketch, paint));
+        double scene = Best(() => _ = PaintScene.Create(image.Width, image.Height, sketch, paint).LevelCount);
         double links = Best(() => new PixelLinks(image.Width, image.Height).Cut(SketchContours.Trace(sketch, image.Width, image.Height, paint.ContourPasses), paint.EdgeLeak));
         double systems = Best(() =>
         {
