@@ -147,24 +147,7 @@ internal sealed class DataLevel
     /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending).</summary>
     public DataLevel Coarsen(int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
     {
-        int fineCount = aggregateOf.Length;
-        var memberStart = new int[coarseCount + 1];
-        foreach (int a in aggregateOf)
-        {
-            memberStart[a + 1]++;
-        }
-
-        for (int a = 0; a < coarseCount; a++)
-        {
-            memberStart[a + 1] += memberStart[a];
-        }
-
-        var members = new int[fineCount];
-        var fill = (int[])memberStart.Clone();
-        for (int i = 0; i < fineCount; i++)
-        {
-            members[fill[aggregateOf[i]]++] = i;
-        }
+        (int[] memberStart, int[] members) = CountingSort.Group(aggregateOf, coarseCount);
 
         var start = new int[coarseCount + 1];
         var cell = new List<int>(Math.Max(coarseCount, Cell.Length / 2));

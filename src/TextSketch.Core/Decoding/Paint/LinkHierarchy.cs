@@ -421,23 +421,7 @@ internal sealed class GraphLevel
 
         // Number the aggregates: blocks in raster order, within a block by smallest member (nodes sorted by block
         // with a counting sort keep ascending index order inside a block).
-        var blockStart = new int[(cw * ch) + 1];
-        for (int i = 0; i < count; i++)
-        {
-            blockStart[block[i] + 1]++;
-        }
-
-        for (int b = 0; b < cw * ch; b++)
-        {
-            blockStart[b + 1] += blockStart[b];
-        }
-
-        var order = new int[count];
-        var fill = (int[])blockStart.Clone();
-        for (int i = 0; i < count; i++)
-        {
-            order[fill[block[i]]++] = i;
-        }
+        (_, int[] order) = CountingSort.Group(block, cw * ch);
 
         var aggregate = new int[count];
         Array.Fill(aggregate, -1);
@@ -458,23 +442,7 @@ internal sealed class GraphLevel
 
         int coarseCount = xs.Count;
         // Members of each aggregate (ascending), then the coarse links by a dense accumulator with a touched list.
-        var memberStart = new int[coarseCount + 1];
-        for (int i = 0; i < count; i++)
-        {
-            memberStart[aggregate[i] + 1]++;
-        }
-
-        for (int a = 0; a < coarseCount; a++)
-        {
-            memberStart[a + 1] += memberStart[a];
-        }
-
-        var members = new int[count];
-        var memberFill = (int[])memberStart.Clone();
-        for (int i = 0; i < count; i++)
-        {
-            members[memberFill[aggregate[i]]++] = i;
-        }
+        (int[] memberStart, int[] members) = CountingSort.Group(aggregate, coarseCount);
 
         var start = new int[coarseCount + 1];
         var neighbour = new List<int>(4 * coarseCount);
@@ -554,5 +522,33 @@ internal sealed class GraphLevel
                 parent[a] = b;
             }
         }
+    }
+}
+
+/// <summary>Stable grouping of indices by a small integer key (a counting sort).</summary>
+internal static class CountingSort
+{
+    /// <summary>Items[Start[k]..Start[k+1]) are the indices i with keyOf[i] = k, ascending.</summary>
+    public static (int[] Start, int[] Items) Group(int[] keyOf, int keyCount)
+    {
+        var start = new int[keyCount + 1];
+        foreach (int k in keyOf)
+        {
+            start[k + 1]++;
+        }
+
+        for (int k = 0; k < keyCount; k++)
+        {
+            start[k + 1] += start[k];
+        }
+
+        var items = new int[keyOf.Length];
+        var fill = (int[])start.Clone();
+        for (int i = 0; i < keyOf.Length; i++)
+        {
+            items[fill[keyOf[i]]++] = i;
+        }
+
+        return (start, items);
     }
 }

@@ -39,7 +39,7 @@ public class LayerFitterTests
             rhs[p] = a[p].Select((v, i) => v * target[i]).Sum();
         }
 
-        double[] best = SolveDense(normal, rhs);
+        double[] best = DenseReference.Eliminate(normal, rhs);
 
         ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, SolveLevel = 0, FitChroma = true });
         for (int k = 0; k < cells; k++)
@@ -93,39 +93,5 @@ public class LayerFitterTests
         {
             Assert.Equal(box.Plane(p), fitted.Plane(p));
         }
-    }
-
-    private static double[] SolveDense(double[,] m, double[] v)
-    {
-        int n = v.Length;
-        var a = (double[,])m.Clone();
-        var b = (double[])v.Clone();
-        for (int c = 0; c < n; c++)
-        {
-            for (int r = c + 1; r < n; r++)
-            {
-                double f = a[r, c] / a[c, c];
-                for (int k = c; k < n; k++)
-                {
-                    a[r, k] -= f * a[c, k];
-                }
-
-                b[r] -= f * b[c];
-            }
-        }
-
-        var x = new double[n];
-        for (int r = n - 1; r >= 0; r--)
-        {
-            double s = b[r];
-            for (int k = r + 1; k < n; k++)
-            {
-                s -= a[r, k] * x[k];
-            }
-
-            x[r] = s / a[r, r];
-        }
-
-        return x;
     }
 }

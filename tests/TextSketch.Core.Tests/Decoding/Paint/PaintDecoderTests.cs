@@ -470,7 +470,8 @@ internal static class DenseReference
         }
     }
 
-    private static double[] Eliminate(double[,] a, double[] b)
+    /// <summary>Solves a x = b by Gaussian elimination with partial pivoting (a and b are overwritten).</summary>
+    public static double[] Eliminate(double[,] a, double[] b)
     {
         int n = b.Length;
         // Gaussian elimination with partial pivoting.
