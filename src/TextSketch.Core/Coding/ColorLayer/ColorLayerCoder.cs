@@ -1,0 +1,264 @@
+namespace TextSketch.Core.Coding.ColorLayer;
+
+/// <summary>
+/// How the encoder weighs errors when it decides what to code (never changes what a decoder does). Weights
+/// multiply the squared error of each plane, in Y units; the defaults make it the RGB squared error
+/// (<see cref="YCoCg.RgbErrorWeights"/> / 3). <see cref="LevelWeights"/>[l] multiplies the error of wavelet level
+/// l (0 = the low band, 1 = finest detail, 2 = next, ...; missing = 1) — a hook for fitting that cares more about some
+/// scales. <see cref="Lambda"/> is the rate-distortion trade-off in units of the base step squared per bit.
+/// </summary>
+public sealed record LayerCodingOptions
+{
+    public static readonly LayerCodingOptions Default = new();
+
+    public float LumaWeight { get; init; } = 1f;
+
+    public float OrangeChromaWeight { get; init; } = 2f / 3f;
+
+    public float GreenChromaWeight { get; init; } = 1f;
+
+    public IReadOnlyList<float>? LevelWeights { get; init; }
+
+    public double Lambda { get; init; } = 0.12;
+
+    internal float PlaneWeight(int channel) => channel switch
+    {
+        0 => LumaWeight,
+        1 => OrangeChromaWeight,
+        _ => GreenChromaWeight,
+    };
+
+    internal double LevelWeight(int level) =>
+        LevelWeights is { } w && level < w.Count ? w[level] : 1.0;
+}
+
+/// <summary>What coding a layer at one setting gives: the reconstruction, its cost and its error.</summary>
+/// <param name="Bits">Ideal code length of the layer in a shared stream (sum of −log2 p), exactly what it adds to
+/// the record's stream.</param>
+/// <param name="Bytes">The layer coded alone in its own stream (a record adds the stream's ending once, not per part).</param>
+/// <param name="WeightedError">Sum over planes of weight × squared error (pixel levels) against the target.</param>
+public sealed record LayerTrial(LayerReconstruction Reconstruction, double Bits, int Bytes, double WeightedError);
+
+/// <summary>
+/// The colour layer's coder: a YCoCg image at a grid the encoder chooses (<see cref="LayerGeometry"/>), each plane
+/// transformed by an integer CDF 9/7 lifting wavelet, quantised with deadzone and rate-distortion decisions, and its
+/// indices coded by context-modelled binary arithmetic coding into the record's shared stream. The stream carries
+/// its own setting (size index, chroma mode, quantiser); the decoder needs only the image size.
+/// See README.md beside this file for the bit stream.
+/// </summary>
+public static class ColorLayerCoder
+{
+    /// <summary>The quantiser at which the smallest size setting is at least as accurate as the old 12-cell colour
+    /// hint (6-bit Y, 5-bit chroma) and no larger.</summary>
+    public const int HintQuantiser = 24;
+
+    /// <summary>Codes <paramref name="target"/> at <paramref name="quantiser"/> (0 finest … 63) into <paramref name="encoder"/>; returns the
+    /// reconstruction the decoder will produce.</summary>
+    public static LayerReconstruction Encode(RangeEncoder encoder, LayerPlanes target, int quantiser, LayerCodingOptions? options = null) =>
+        Encode(encoder, target, quantiser, options ?? LayerCodingOptions.Default, LayerCoderVariant.Format);
+
+    public static LayerReconstruction Decode(RangeDecoder decoder, int imageWidth, int imageHeight) =>
+        Decode(decoder, imageWidth, imageHeight, LayerCoderVariant.Format);
+
+    /// <summary>Codes the layer alone, for the encoder's searches: rate, reconstruction and error without a record.</summary>
+    public static LayerTrial Trial(LayerPlanes target, int quantiser, LayerCodingOptions? options = null) =>
+        Trial(target, quantiser, options ?? LayerCodingOptions.Default, LayerCoderVariant.Format);
+
+    /// <summary>
+    /// The finest quantiser whose layer fits in <paramref name="maxBits"/> (ideal code length) at the target's size
+    /// setting, or null when not even the coarsest fits. Bisection on the quantiser (rate falls as it grows), then
+    /// the two finer neighbours are checked too, because rate-distortion decisions make rate only nearly monotone.
+    /// </summary>
+    public static LayerTrial? FitBudget(LayerPlanes target, double maxBits, LayerCodingOptions? options = null)
+    {
+        options ??= LayerCodingOptions.Default;
+        LayerTrial coarsest = Trial(target, LayerQuantiser.Levels - 1, options);
+        if (coarsest.Bits > maxBits)
+        {
+            return null;
+        }
+
+        int low = 0, high = LayerQuantiser.Levels - 1; // high always fits
+        var trials = new Dictionary<int, LayerTrial> { [high] = coarsest };
+        while (low < high)
+        {
+            int mid = (low + high) / 2;
+            LayerTrial trial = trials[mid] = Trial(target, mid, options);
+            if (trial.Bits <= maxBits)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid + 1;
+            }
+        }
+
+        LayerTrial best = trials[high];
+        for (int q = high - 1; q >= Math.Max(0, high - 2); q--)
+        {
+            LayerTrial trial = trials.TryGetValue(q, out LayerTrial? known) ? known : Trial(target, q, options);
+            if (trial.Bits <= maxBits && trial.WeightedError < best.WeightedError)
+            {
+                best = trial;
+            }
+        }
+
+        return best;
+    }
+
+    internal static LayerTrial Trial(LayerPlanes target, int quantiser, LayerCodingOptions options, LayerCoderVariant variant)
+    {
+        var encoder = new RangeEncoder();
+        LayerReconstruction reconstruction = Encode(encoder, target, quantiser, options, variant);
+        double bits = encoder.Bits;
+        int bytes = encoder.Finish().Length;
+        return new LayerTrial(reconstruction, bits, bytes, WeightedError(target, reconstruction, options));
+    }
+
+    internal static LayerReconstruction Encode(RangeEncoder encoder, LayerPlanes target, int quantiser, LayerCodingOptions options, LayerCoderVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(target);
+        LayerQuantiser.BaseStep(quantiser); // range check
+        var chooser = new RateDistortionChooser(target, quantiser, options, variant);
+        return Run(new EncodingBinaryCoder(encoder), target.Geometry.ImageWidth, target.Geometry.ImageHeight, target.Geometry, quantiser, chooser, variant);
+    }
+
+    internal static LayerReconstruction Decode(RangeDecoder decoder, int imageWidth, int imageHeight, LayerCoderVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        LayerGeometry.CheckImage(imageWidth, imageHeight);
+        return Run(new DecodingBinaryCoder(decoder), imageWidth, imageHeight, null, 0, null, variant);
+    }
+
+    /// <summary>Sum over planes of weight × squared error in pixel levels.</summary>
+    public static double WeightedError(LayerPlanes target, LayerReconstruction reconstruction, LayerCodingOptions? options = null)
+    {
+        options ??= LayerCodingOptions.Default;
+        double total = 0;
+        for (int c = 0; c < 3; c++)
+        {
+            float[] t = target.Plane(c);
+            short[] r = reconstruction.Plane(c);
+            double sum = 0;
+            for (int i = 0; i < t.Length; i++)
+            {
+                double e = r[i] / (double)LayerReconstruction.Scale - t[i];
+                sum += e * e;
+            }
+
+            total += options.PlaneWeight(c) * sum;
+        }
+
+        return total;
+    }
+
+    /// <summary>The layer's syntax, once for both directions: the setting, then Y, Co and Cg.</summary>
+    private static LayerReconstruction Run(IBinaryCoder coder, int imageWidth, int imageHeight, LayerGeometry? geometry, int quantiser, RateDistortionChooser? chooser, LayerCoderVariant variant)
+    {
+        int sizeCount = LayerGeometry.SizeCount(imageWidth, imageHeight);
+        int sizeIndex = CodeBits(coder, geometry?.SizeIndex ?? 0, BitLength(sizeCount - 1));
+        if (sizeIndex >= sizeCount)
+        {
+            throw new InvalidDataException($"The colour layer's size index {sizeIndex} is not one of the image's {sizeCount}.");
+        }
+
+        bool halfChroma = coder.Code(geometry?.HalfChroma == true ? 1 : 0, Probability.Half) == 1;
+        quantiser = CodeBits(coder, quantiser, LayerQuantiser.QuantiserBits);
+        geometry ??= LayerGeometry.Create(imageWidth, imageHeight, sizeIndex, halfChroma);
+
+        CoefficientModel model = LayerPlaneCoder.NewModel(variant.RateLimit);
+        var luma = new PlaneIndices(0, new BandLayout(geometry.LumaWidth, geometry.LumaHeight), null, null, 0);
+        var chromaLayout = new BandLayout(geometry.ChromaWidth, geometry.ChromaHeight);
+        int offset = geometry.HalfChroma ? 1 : 0;
+        var orange = new PlaneIndices(1, chromaLayout, luma, null, offset);
+        var green = new PlaneIndices(2, chromaLayout, luma, orange, offset);
+        var planes = new[] { luma, orange, green };
+        var samples = new short[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            PlaneIndices plane = planes[c];
+            chooser?.Prepare(plane, variant);
+            LayerPlaneCoder.Code(coder, model, plane, LowPrediction(plane, quantiser, variant), chooser);
+            samples[c] = Reconstruct(plane, quantiser, variant);
+        }
+
+        return new LayerReconstruction(geometry, quantiser, samples[0], samples[1], samples[2]);
+    }
+
+    /// <summary>The first low-band index is predicted as that of a mid-grey plane (Y 128, chroma 0).</summary>
+    private static int LowPrediction(PlaneIndices plane, int quantiser, LayerCoderVariant variant)
+    {
+        if (plane.Channel != 0)
+        {
+            return 0;
+        }
+
+        BandLayout layout = plane.Layout;
+        var flat = new int[layout.Width * layout.Height];
+        Array.Fill(flat, 128 * LayerQuantiser.SampleScale);
+        variant.Wavelet.Forward(flat, layout);
+        return NearestIndex(flat[0], LayerQuantiser.BandStep(quantiser, 0, layout.Low, variant.Wavelet));
+    }
+
+    internal static int NearestIndex(int coefficient, int step)
+    {
+        long magnitude = ((long)Math.Abs(coefficient) * LayerQuantiser.SampleScale * 2 + step) / (2L * step);
+        return coefficient < 0 ? -(int)magnitude : (int)magnitude;
+    }
+
+    private static short[] Reconstruct(PlaneIndices plane, int quantiser, LayerCoderVariant variant)
+    {
+        BandLayout layout = plane.Layout;
+        var coefficients = new int[plane.Values.Length];
+        Dequantise(plane, layout.Low, LayerQuantiser.BandStep(quantiser, plane.Channel, layout.Low, variant.Wavelet), coefficients, true);
+        foreach (BandLayout.Band band in layout.HighBands)
+        {
+            Dequantise(plane, band, LayerQuantiser.BandStep(quantiser, plane.Channel, band, variant.Wavelet), coefficients, false);
+        }
+
+        variant.Wavelet.Inverse(coefficients, layout);
+        int min = LayerQuantiser.MinSample(plane.Channel);
+        int max = LayerQuantiser.MaxSample(plane.Channel);
+        var samples = new short[coefficients.Length];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (short)Math.Clamp(coefficients[i], min, max);
+        }
+
+        return samples;
+    }
+
+    private static void Dequantise(PlaneIndices plane, BandLayout.Band band, int step, int[] coefficients, bool low)
+    {
+        int stride = plane.Layout.Width;
+        for (int y = band.Y0; y < band.Y0 + band.Height; y++)
+        {
+            for (int x = band.X0; x < band.X0 + band.Width; x++)
+            {
+                coefficients[y * stride + x] = LayerQuantiser.Dequantise(plane.Values[y * stride + x], step, low);
+            }
+        }
+    }
+
+    private static int CodeBits(IBinaryCoder coder, int value, int count)
+    {
+        int result = 0;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            result = (result << 1) | coder.Code((value >> i) & 1, Probability.Half);
+        }
+
+        return result;
+    }
+
+    private static int BitLength(int value) => value == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)value);
+}
+
+/// <summary>Coder internals that a bit stream depends on; <see cref="Format"/> is the one records use, the others are
+/// for measuring alternatives (tools/TextSketch.LayerLab).</summary>
+internal sealed record LayerCoderVariant(LiftingWavelet Wavelet, int RateLimit)
+{
+    public static readonly LayerCoderVariant Format = new(LiftingWavelet.Cdf97, 5);
+}

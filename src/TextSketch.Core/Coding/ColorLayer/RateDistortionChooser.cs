@@ -1,0 +1,77 @@
+namespace TextSketch.Core.Coding.ColorLayer;
+
+/// <summary>
+/// The encoder's quantisation: for each high-band coefficient c it weighs the nearest reconstruction level k, the
+/// next one towards zero and zero by D + λR, where D is the squared error the choice puts into the plane (c's error
+/// times the band's synthesis gain, times the plane's and the level's weights) and R the bits the adaptive model
+/// would spend on it now. Low-band coefficients are rounded to the nearest level. Only +, ×, / and comparisons on
+/// doubles, in a fixed order: the same choices on every machine.
+/// </summary>
+internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, LayerCodingOptions options, LayerCoderVariant variant) : IIndexChooser
+{
+    private readonly double _lambda = options.Lambda * Square(LayerQuantiser.BaseStep(quantiser) / 16.0);
+    private int[] _coefficients = [];
+    private int _stride;
+    private BandLayout.Band? _band;
+    private int _step;
+    private double _weight;
+
+    /// <summary>Transforms the target plane that <paramref name="plane"/> will code.</summary>
+    public void Prepare(PlaneIndices plane, LayerCoderVariant planeVariant)
+    {
+        float[] values = target.Plane(plane.Channel);
+        int min = LayerQuantiser.MinSample(plane.Channel);
+        int max = LayerQuantiser.MaxSample(plane.Channel);
+        _coefficients = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i] * LayerQuantiser.SampleScale;
+            _coefficients[i] = float.IsNaN(v) ? 0 : (int)Math.Clamp(MathF.Round(v), min, max);
+        }
+
+        planeVariant.Wavelet.Forward(_coefficients, plane.Layout);
+        _stride = plane.Layout.Width;
+        _band = null;
+    }
+
+    public int Choose(PlaneIndices plane, BandLayout.Band band, int x, int y, CoefficientModel model, in CoefficientContext context)
+    {
+        if (!ReferenceEquals(band, _band))
+        {
+            _band = band;
+            _step = LayerQuantiser.BandStep(quantiser, plane.Channel, band, variant.Wavelet);
+            double gain = Square(4096.0 * 4096.0 / (variant.Wavelet.Weight(band.XStages, band.XHigh) * (double)variant.Wavelet.Weight(band.YStages, band.YHigh)));
+            int level = band.Orientation == BandLayout.Orientation.Low ? 0 : band.Level;
+            _weight = gain * options.PlaneWeight(plane.Channel) * options.LevelWeight(level);
+        }
+
+        int c = _coefficients[(band.Y0 + y) * _stride + band.X0 + x];
+        if (band.Orientation == BandLayout.Orientation.Low)
+        {
+            return ColorLayerCoder.NearestIndex(c, _step);
+        }
+
+        int magnitude = Math.Abs(c);
+        int sign = c < 0 ? -1 : 1;
+        // Nearest level: reconstructions sit at (k − Offset/16) steps.
+        double steps = magnitude * (double)LayerQuantiser.SampleScale / _step;
+        int nearest = (int)(steps + LayerQuantiser.Offset / 16.0 + 0.5);
+        int best = 0;
+        double bestCost = double.MaxValue;
+        int lowest = nearest > 1 ? 0 : Math.Max(0, nearest - 1);
+        for (int k = nearest; k >= lowest; k = k == nearest - 1 && k > 0 ? 0 : k - 1)
+        {
+            double error = magnitude - LayerQuantiser.Dequantise(k, _step, false);
+            double cost = _weight * error * error + _lambda * model.Cost(context, sign * k);
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = k;
+            }
+        }
+
+        return sign * best;
+    }
+
+    private static double Square(double x) => x * x;
+}

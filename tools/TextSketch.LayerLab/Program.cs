@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using TextSketch.Core.Coding;
+using TextSketch.Core.Coding.ColorLayer;
+using TextSketch.Core.Imaging;
+using TextSketch.LayerLab;
+
+// Usage: see Help() below.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length == 0 || args[0] is "help" or "-h" or "--help")
+{
+    Help();
+    return 0;
+}
+
+string photos = args.Length > 1 ? args[1] : "/work/bench-data/photos";
+string[] files = Directory.GetFiles(photos, "*.png").Order(StringComparer.Ordinal).ToArray();
+int[] divisors = [32, 16, 8, 4];
+switch (args[0])
+{
+    case "sweep":
+        Sweep(files, divisors, LayerCoderVariant.Format, halfChroma: true);
+        return 0;
+    case "variants":
+        Variants(files, divisors);
+        return 0;
+    case "gains":
+        Gains();
+        return 0;
+    case "hint":
+        HintComparison.Run(files);
+        return 0;
+    case "anchors":
+        AnchorTable.Run(files, divisors, args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "layerlab"));
+        return 0;
+    case "time":
+        Timing(files, divisors);
+        return 0;
+    default:
+        Help();
+        return 2;
+}
+
+static void Help()
+{
+    Console.WriteLine("""
+        TextSketch.LayerLab <command> [photo folder (default /work/bench-data/photos)] [work folder]
+          sweep     our coder: bytes and thumbnail PSNR per size and quantiser (mean over photos)
+          variants  the format's coder against the alternatives tried (CDF 5/3, model rates, full chroma)
+          anchors   the RD table: ours vs WebP, JPEG XL, AVIF thumbnails of the same size at the same bytes (markdown)
+          hint      the smallest layer setting against the old 12-cell colour hint
+          time      encode / decode time per layer, one thread
+          gains     the wavelet's band weights (the quantiser table in README.md)
+        """);
+}
+
+static void Sweep(string[] files, int[] divisors, LayerCoderVariant variant, bool halfChroma)
+{
+    var images = files.Select(f => ImageReader.Read(f)).ToArray();
+    foreach (int d in divisors)
+    {
+        Console.WriteLine($"divisor {d}");
+        for (int q = 0; q < 64; q += 4)
+        {
+            double bytes = 0, psnr = 0;
+            foreach (RgbImage image in images)
+            {
+                (double b, double p) = Lab.Measure(image, d, q, variant, halfChroma, LayerCodingOptions.Default);
+                bytes += b;
+                psnr += p;
+            }
+
+            Console.WriteLine($"  q {q,2}: {bytes / images.Length,8:F1} B  {psnr / images.Length,6:F2} dB");
+        }
+    }
+}
+
+static void Variants(string[] files, int[] divisors)
+{
+    var images = files.Select(f => ImageReader.Read(f)).ToArray();
+    var variants = new (string Name, LayerCoderVariant Variant, bool Half, LayerCodingOptions Options)[]
+    {
+        ("format (9/7, half chroma)", LayerCoderVariant.Format, true, LayerCodingOptions.Default),
+        ("5/3 wavelet", LayerCoderVariant.Format with { Wavelet = LiftingWavelet.Cdf53 }, true, LayerCodingOptions.Default),
+        ("full chroma", LayerCoderVariant.Format, false, LayerCodingOptions.Default),
+        ("rate limit 4", LayerCoderVariant.Format with { RateLimit = 4 }, true, LayerCodingOptions.Default),
+        ("rate limit 6", LayerCoderVariant.Format with { RateLimit = 6 }, true, LayerCodingOptions.Default),
+        ("no RDO (λ = 0)", LayerCoderVariant.Format, true, LayerCodingOptions.Default with { Lambda = 0 }),
+        ("λ 0.06", LayerCoderVariant.Format, true, LayerCodingOptions.Default with { Lambda = 0.06 }),
+        ("λ 0.25", LayerCoderVariant.Format, true, LayerCodingOptions.Default with { Lambda = 0.25 }),
+    };
+
+    // BD-style summary: mean PSNR at fixed byte budgets per size (best quantiser fitting), per variant.
+    int[][] budgets = [[30, 60, 120], [60, 120, 250], [150, 300, 600], [500, 1000, 2000]];
+    for (int di = 0; di < divisors.Length; di++)
+    {
+        int d = divisors[di];
+        Console.WriteLine($"divisor {d}: mean thumbnail PSNR (dB) at budgets {string.Join(", ", budgets[di])} B");
+        foreach (var v in variants)
+        {
+            var sums = new double[budgets[di].Length];
+            foreach (RgbImage image in images)
+            {
+                var curve = Enumerable.Range(0, 64).Select(q => Lab.Measure(image, d, q, v.Variant, v.Half, v.Options)).ToArray();
+                for (int b = 0; b < budgets[di].Length; b++)
+                {
+                    sums[b] += Lab.BestAt(curve, budgets[di][b]);
+                }
+            }
+
+            Console.WriteLine($"  {v.Name,-28} " + string.Join("  ", sums.Select(s => $"{s / images.Length,6:F2}")));
+        }
+    }
+}
+
+static void Gains()
+{
+    foreach (LiftingWavelet w in new[] { LiftingWavelet.Cdf97, LiftingWavelet.Cdf53 })
+    {
+        Console.WriteLine($"{w.Name} low:  " + string.Join(", ", Enumerable.Range(0, 9).Select(k => w.Weight(k, false))));
+        Console.WriteLine($"{w.Name} high: " + string.Join(", ", Enumerable.Range(0, 9).Select(k => w.Weight(k, true))));
+        Console.WriteLine($"{w.Name} gains low:  " + string.Join(", ", Enumerable.Range(0, 9).Select(k => LayerQuantiser.Gain(w, k, false).ToString("F4"))));
+        Console.WriteLine($"{w.Name} gains high: " + string.Join(", ", Enumerable.Range(0, 9).Select(k => LayerQuantiser.Gain(w, k, true).ToString("F4"))));
+    }
+}
+
+static void Timing(string[] files, int[] divisors)
+{
+    var images = files.Select(f => ImageReader.Read(f)).ToArray();
+    foreach (int d in divisors)
+    {
+        var targets = images.Select(i => LayerPlanes.FromImage(i, Lab.GeometryFor(i, d, true))).ToArray();
+        foreach (int q in new[] { 12, 24, 36 })
+        {
+            // Warm up, then time.
+            foreach (LayerPlanes t in targets)
+            {
+                ColorLayerCoder.Trial(t, q);
+            }
+
+            var streams = new byte[targets.Length][];
+            var clock = Stopwatch.StartNew();
+            int rounds = Math.Max(1, 200 / (1 + targets[0].Geometry.LumaCount / 1000));
+            for (int r = 0; r < rounds; r++)
+            {
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    var encoder = new RangeEncoder();
+                    ColorLayerCoder.Encode(encoder, targets[i], q);
+                    streams[i] = encoder.Finish();
+                }
+            }
+
+            double encodeMs = clock.Elapsed.TotalMilliseconds / (rounds * targets.Length);
+            clock.Restart();
+            for (int r = 0; r < rounds; r++)
+            {
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    ColorLayerCoder.Decode(new RangeDecoder(streams[i]), images[i].Width, images[i].Height);
+                }
+            }
+
+            double decodeMs = clock.Elapsed.TotalMilliseconds / (rounds * targets.Length);
+            clock.Restart();
+            foreach (LayerPlanes t in targets)
+            {
+                ColorLayerCoder.FitBudget(t, streams.Average(s => s.Length) * 8);
+            }
+
+            double fitMs = clock.Elapsed.TotalMilliseconds / targets.Length;
+            Console.WriteLine($"{targets[0].Geometry.LumaWidth}x{targets[0].Geometry.LumaHeight} q {q}: {streams.Average(s => s.Length),7:F0} B  encode {encodeMs,7:F3} ms  decode {decodeMs,7:F3} ms  FitBudget {fitMs,7:F2} ms");
+        }
+    }
+}
