@@ -57,6 +57,37 @@ internal static class Lab
         return mse <= 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 / mse);
     }
 
+    /// <summary>PSNR at <paramref name="bytes"/> on the curve's upper hull, linear in log bytes (clamped at its ends).</summary>
+    public static double Interpolate(IEnumerable<(double Bytes, double Psnr)> curve, double bytes)
+    {
+        var points = curve.OrderBy(p => p.Bytes).ToList();
+        // Keep the points that improve on every cheaper one.
+        var hull = new List<(double Bytes, double Psnr)>();
+        foreach (var p in points)
+        {
+            if (hull.Count == 0 || p.Psnr > hull[^1].Psnr)
+            {
+                hull.Add(p);
+            }
+        }
+
+        if (bytes <= hull[0].Bytes)
+        {
+            return hull[0].Psnr;
+        }
+
+        for (int i = 1; i < hull.Count; i++)
+        {
+            if (bytes <= hull[i].Bytes)
+            {
+                double t = Math.Log(bytes / hull[i - 1].Bytes) / Math.Log(hull[i].Bytes / hull[i - 1].Bytes);
+                return hull[i - 1].Psnr + t * (hull[i].Psnr - hull[i - 1].Psnr);
+            }
+        }
+
+        return hull[^1].Psnr;
+    }
+
     /// <summary>The best PSNR among points of at most <paramref name="bytes"/> (NaN when none fits).</summary>
     public static double BestAt(IEnumerable<(double Bytes, double Psnr)> curve, double bytes)
     {

@@ -24,6 +24,12 @@ switch (args[0])
     case "variants":
         Variants(files, divisors);
         return 0;
+    case "score":
+        Score(files, divisors);
+        return 0;
+    case "spent":
+        Spent(files);
+        return 0;
     case "gains":
         Gains();
         return 0;
@@ -78,37 +84,102 @@ static void Sweep(string[] files, int[] divisors, LayerCoderVariant variant, boo
 static void Variants(string[] files, int[] divisors)
 {
     var images = files.Select(f => ImageReader.Read(f)).ToArray();
+    LayerCoderVariant f = LayerCoderVariant.Format;
+    LayerCodingOptions o = LayerCodingOptions.Default;
     var variants = new (string Name, LayerCoderVariant Variant, bool Half, LayerCodingOptions Options)[]
     {
-        ("format (9/7, half chroma)", LayerCoderVariant.Format, true, LayerCodingOptions.Default),
-        ("5/3 wavelet", LayerCoderVariant.Format with { Wavelet = LiftingWavelet.Cdf53 }, true, LayerCodingOptions.Default),
-        ("full chroma", LayerCoderVariant.Format, false, LayerCodingOptions.Default),
-        ("rate limit 4", LayerCoderVariant.Format with { RateLimit = 4 }, true, LayerCodingOptions.Default),
-        ("rate limit 6", LayerCoderVariant.Format with { RateLimit = 6 }, true, LayerCodingOptions.Default),
-        ("no RDO (λ = 0)", LayerCoderVariant.Format, true, LayerCodingOptions.Default with { Lambda = 0 }),
-        ("λ 0.06", LayerCoderVariant.Format, true, LayerCodingOptions.Default with { Lambda = 0.06 }),
-        ("λ 0.25", LayerCoderVariant.Format, true, LayerCodingOptions.Default with { Lambda = 0.25 }),
+        ("format", f, true, o),
+        ("5/3 wavelet", f with { Wavelet = LiftingWavelet.Cdf53 }, true, o),
+        ("blocks 8", f with { BlockSize = 8 }, true, o),
+        ("band flags only", f with { BlockSize = 1 << 16 }, true, o),
+        ("rate limit 4", f with { RateLimit = 4 }, true, o),
+        ("rate limit 6", f with { RateLimit = 6 }, true, o),
+        ("low side 2", f with { MaxLowSide = 2 }, true, o),
+        ("low side 8", f with { MaxLowSide = 8 }, true, o),
+        ("λ 0.06", f, true, o with { Lambda = 0.06 }),
+        ("λ 0.2", f, true, o with { Lambda = 0.2 }),
+        ("full chroma", f, false, o),
     };
 
-    // BD-style summary: mean PSNR at fixed byte budgets per size (best quantiser fitting), per variant.
-    int[][] budgets = [[30, 60, 120], [60, 120, 250], [150, 300, 600], [500, 1000, 2000]];
+    string? only = Environment.GetEnvironmentVariable("LAYERLAB_VARIANTS");
+    // Mean PSNR at fixed byte budgets per size, interpolated on each photo's curve (linear in log bytes).
+    int[][] budgets = [[20, 40, 80, 160], [40, 80, 160, 320, 640], [100, 200, 400, 800, 1600], [250, 500, 1000, 2000, 4000]];
     for (int di = 0; di < divisors.Length; di++)
     {
         int d = divisors[di];
         Console.WriteLine($"divisor {d}: mean thumbnail PSNR (dB) at budgets {string.Join(", ", budgets[di])} B");
         foreach (var v in variants)
         {
+            if (only is not null && !only.Split(',').Contains(v.Name) && v.Name != "format")
+            {
+                continue;
+            }
+
             var sums = new double[budgets[di].Length];
             foreach (RgbImage image in images)
             {
                 var curve = Enumerable.Range(0, 64).Select(q => Lab.Measure(image, d, q, v.Variant, v.Half, v.Options)).ToArray();
                 for (int b = 0; b < budgets[di].Length; b++)
                 {
-                    sums[b] += Lab.BestAt(curve, budgets[di][b]);
+                    sums[b] += Lab.Interpolate(curve, budgets[di][b]);
                 }
             }
 
-            Console.WriteLine($"  {v.Name,-28} " + string.Join("  ", sums.Select(s => $"{s / images.Length,6:F2}")));
+            Console.WriteLine($"  {v.Name,-20} " + string.Join("  ", sums.Select(s => $"{s / images.Length,6:F2}")));
+        }
+    }
+}
+
+// One number per size for comparing coder changes: mean PSNR over the budgets (full chroma, quantisers 0, 2, ... 62).
+static void Score(string[] files, int[] divisors)
+{
+    var images = files.Select(f => ImageReader.Read(f)).ToArray();
+    int[][] budgets = [[20, 40, 80, 160], [40, 80, 160, 320, 640], [100, 200, 400, 800, 1600], [250, 500, 1000, 2000, 4000]];
+    var clock = Stopwatch.StartNew();
+    double total = 0;
+    LayerCodingOptions options = LayerCodingOptions.Default;
+    if (Environment.GetEnvironmentVariable("LAYERLAB_LAMBDA") is { } lambda)
+    {
+        options = options with { Lambda = double.Parse(lambda, CultureInfo.InvariantCulture) };
+    }
+
+    for (int di = 0; di < divisors.Length; di++)
+    {
+        var sums = new double[budgets[di].Length];
+        foreach (RgbImage image in images)
+        {
+            var curve = Enumerable.Range(0, 32).Select(q => Lab.Measure(image, divisors[di], 2 * q, LayerCoderVariant.Format, false, options)).ToArray();
+            for (int b = 0; b < budgets[di].Length; b++)
+            {
+                sums[b] += Lab.Interpolate(curve, budgets[di][b]) / images.Length;
+            }
+        }
+
+        total += sums.Average() / divisors.Length;
+        Console.WriteLine($"divisor {divisors[di],2}: " + string.Join("  ", sums.Select(s => $"{s,6:F2}")) + $"   mean {sums.Average():F3}");
+    }
+
+    Console.WriteLine($"overall {total:F3} dB ({clock.Elapsed.TotalSeconds:F0} s)");
+}
+
+static void Spent(string[] files)
+{
+    var images = files.Select(f => ImageReader.Read(f)).ToArray();
+    foreach ((int d, int q) in new[] { (32, 40), (8, 34), (4, 36), (4, 28) })
+    {
+        ColorLayerCoder.Statistics = new double[24];
+        double bytes = 0;
+        foreach (RgbImage image in images)
+        {
+            bytes += Lab.Measure(image, d, q, LayerCoderVariant.Format, false, LayerCodingOptions.Default).Bytes;
+        }
+
+        double[] s = ColorLayerCoder.Statistics;
+        ColorLayerCoder.Statistics = null;
+        Console.WriteLine($"divisor {d} q {q}: {bytes / images.Length:F0} B mean; bytes per photo by kind (zero, block, sign, >1, >2, length, mantissa, direct):");
+        for (int p = 0; p < 3; p++)
+        {
+            Console.WriteLine($"  {new[] { "Y ", "Co", "Cg" }[p]}: " + string.Join("  ", Enumerable.Range(0, 8).Select(k => $"{s[p * 8 + k] / 8 / images.Length,7:F1}")));
         }
     }
 }

@@ -4,21 +4,21 @@ namespace TextSketch.Core.Coding.ColorLayer;
 /// The wavelet decomposition of one w x h plane (Mallat layout, in place): level 1 transforms the whole plane, each
 /// further level the previous low band. A level splits the columns direction when its width is at least 2 and the
 /// rows direction when its height is at least 2; levels continue while the low band's longer side exceeds
-/// <see cref="MaxLowSide"/>, at most <see cref="MaxLevels"/>. The low band of a level of width w is ceil(w / 2)
+/// <see cref="DefaultMaxLowSide"/>, at most <see cref="MaxLevels"/>. The low band of a level of width w is ceil(w / 2)
 /// wide (the even samples).
 /// </summary>
 internal sealed class BandLayout
 {
-    public const int MaxLowSide = 4;
+    public const int DefaultMaxLowSide = 4;
     public const int MaxLevels = 8;
 
-    public BandLayout(int width, int height)
+    public BandLayout(int width, int height, int maxLowSide = DefaultMaxLowSide)
     {
         Width = width;
         Height = height;
         var levels = new List<Level>();
         int w = width, h = height;
-        while (Math.Max(w, h) > MaxLowSide && levels.Count < MaxLevels)
+        while (Math.Max(w, h) > maxLowSide && levels.Count < MaxLevels)
         {
             bool splitX = w >= 2, splitY = h >= 2;
             int lw = splitX ? (w + 1) / 2 : w;

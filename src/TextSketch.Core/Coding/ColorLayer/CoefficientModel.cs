@@ -67,6 +67,11 @@ internal sealed class CoefficientModel
         return negative != 0 ? -magnitude : magnitude;
     }
 
+    /// <summary>Codes (or decodes) a flag with the zero table's probabilities.</summary>
+    public int CodeFlag(IBinaryCoder coder, int context, int bit) => Bit(coder, _zero, context, bit);
+
+    public double FlagCost(int context, int bit) => BitCost.Of(bit, _zero[context]);
+
     /// <summary>The bits <see cref="Code"/> would spend on <paramref name="value"/> now (the model unchanged).</summary>
     public double Cost(in CoefficientContext context, int value)
     {
@@ -130,6 +135,10 @@ internal sealed class CoefficientModel
             else
             {
                 bit = coder.Code(bit, Probability.Half);
+                if (Spent is not null)
+                {
+                    Spent[Plane * 8 + 7] += 1;
+                }
             }
 
             decoded = (decoded << 1) | (uint)bit;
@@ -138,9 +147,21 @@ internal sealed class CoefficientModel
         return (int)(decoded - 1);
     }
 
-    private static int Bit(IBinaryCoder coder, AdaptiveBitModel model, int context, int bit)
+    /// <summary>Measurement only (LayerLab): when set, the ideal bits of each decision are added to
+    /// Spent[<see cref="Plane"/> * 8 + kind] (kinds: zero, block, sign, above one, above two, length, mantissa, direct).</summary>
+    internal double[]? Spent { get; set; }
+
+    internal int Plane { get; set; }
+
+    private int Bit(IBinaryCoder coder, AdaptiveBitModel model, int context, int bit)
     {
         bit = coder.Code(bit, model[context]);
+        if (Spent is not null)
+        {
+            int kind = model == _zero ? (context >= LayerPlaneCoder.BlockContextBase ? 1 : 0) : model == _sign ? 2 : model == _aboveOne ? 3 : model == _aboveTwo ? 4 : model == _length ? 5 : 6;
+            Spent[Plane * 8 + kind] += BitCost.Of(bit, model[context]);
+        }
+
         model.Update(context, bit);
         return bit;
     }

@@ -19,7 +19,7 @@ public sealed record LayerCodingOptions
 
     public IReadOnlyList<float>? LevelWeights { get; init; }
 
-    public double Lambda { get; init; } = 0.12;
+    public double Lambda { get; init; } = 0.09;
 
     internal float PlaneWeight(int channel) => channel switch
     {
@@ -107,6 +107,9 @@ public static class ColorLayerCoder
         return best;
     }
 
+    /// <summary>Measurement only (LayerLab, single-threaded): where the bits go, see <see cref="CoefficientModel.Spent"/>.</summary>
+    internal static double[]? Statistics { get; set; }
+
     internal static LayerTrial Trial(LayerPlanes target, int quantiser, LayerCodingOptions options, LayerCoderVariant variant)
     {
         var encoder = new RangeEncoder();
@@ -169,8 +172,9 @@ public static class ColorLayerCoder
         geometry ??= LayerGeometry.Create(imageWidth, imageHeight, sizeIndex, halfChroma);
 
         CoefficientModel model = LayerPlaneCoder.NewModel(variant.RateLimit);
-        var luma = new PlaneIndices(0, new BandLayout(geometry.LumaWidth, geometry.LumaHeight), null, null, 0);
-        var chromaLayout = new BandLayout(geometry.ChromaWidth, geometry.ChromaHeight);
+        model.Spent = Statistics;
+        var luma = new PlaneIndices(0, new BandLayout(geometry.LumaWidth, geometry.LumaHeight, variant.MaxLowSide), null, null, 0);
+        var chromaLayout = new BandLayout(geometry.ChromaWidth, geometry.ChromaHeight, variant.MaxLowSide);
         int offset = geometry.HalfChroma ? 1 : 0;
         var orange = new PlaneIndices(1, chromaLayout, luma, null, offset);
         var green = new PlaneIndices(2, chromaLayout, luma, orange, offset);
@@ -180,7 +184,8 @@ public static class ColorLayerCoder
         {
             PlaneIndices plane = planes[c];
             chooser?.Prepare(plane, variant);
-            LayerPlaneCoder.Code(coder, model, plane, LowPrediction(plane, quantiser, variant), chooser);
+            model.Plane = c;
+            LayerPlaneCoder.Code(coder, model, plane, LowPrediction(plane, quantiser, variant), chooser, variant.BlockSize);
             samples[c] = Reconstruct(plane, quantiser, variant);
         }
 
@@ -258,7 +263,7 @@ public static class ColorLayerCoder
 
 /// <summary>Coder internals that a bit stream depends on; <see cref="Format"/> is the one records use, the others are
 /// for measuring alternatives (tools/TextSketch.LayerLab).</summary>
-internal sealed record LayerCoderVariant(LiftingWavelet Wavelet, int RateLimit)
+internal sealed record LayerCoderVariant(LiftingWavelet Wavelet, int RateLimit, int BlockSize, int MaxLowSide)
 {
-    public static readonly LayerCoderVariant Format = new(LiftingWavelet.Cdf97, 5);
+    public static readonly LayerCoderVariant Format = new(LiftingWavelet.Cdf97, 5, 4, 4);
 }

@@ -24,6 +24,10 @@ internal sealed class PlaneIndices(int channel, BandLayout layout, PlaneIndices?
 internal interface IIndexChooser
 {
     int Choose(PlaneIndices plane, BandLayout.Band band, int x, int y, CoefficientModel model, in CoefficientContext context);
+
+    /// <summary>Whether the block of band coefficients whose top-left is (x, y) (band coordinates) has any non-zero
+    /// index: 0 codes the whole block as zeros.</summary>
+    int ChooseBlock(BandContexts band, int x, int y, CoefficientModel model, int blockContext);
 }
 
 /// <summary>
@@ -42,12 +46,14 @@ internal interface IIndexChooser
 /// </summary>
 internal static class LayerPlaneCoder
 {
-    private const int Buckets = 7;
-    private const int OuterClasses = 5;
-    private const int BandClasses = 12;
-    private const int LowClasses = 3;
+    internal const int Buckets = 7;
+    internal const int OuterClasses = 5;
+    internal const int BandClasses = 12;
+    internal const int LowClasses = 3;
 
-    public const int ZeroContexts = BandClasses * OuterClasses * Buckets + 2 * LowClasses;
+    public const int LowContextBase = BandClasses * OuterClasses * Buckets;
+    public const int BlockContextBase = LowContextBase + 2 * LowClasses;
+    public const int ZeroContexts = BlockContextBase + 2 * 3 * 3 * 3 * 4;
     public const int SignContexts = 2 * 3 * 9 + 2;
     public const int MagnitudeContexts = BandClasses * 6 + 2 * LowClasses;
 
@@ -55,12 +61,12 @@ internal static class LayerPlaneCoder
 
     /// <summary>Codes every index of <paramref name="plane"/>: the encoder's <paramref name="chooser"/> fills them,
     /// the decoder (no chooser) reads them. <paramref name="lowPrediction"/> predicts the first low-band index.</summary>
-    public static void Code(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int lowPrediction, IIndexChooser? chooser)
+    public static void Code(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int lowPrediction, IIndexChooser? chooser, int blockSize)
     {
         CodeLowBand(coder, model, plane, lowPrediction, chooser);
         foreach (BandLayout.Band band in plane.Layout.HighBands)
         {
-            CodeHighBand(coder, model, plane, band, chooser);
+            CodeHighBand(coder, model, plane, band, chooser, blockSize);
         }
     }
 
@@ -78,7 +84,7 @@ internal static class LayerPlaneCoder
                 int prediction = Median(v, stride, x, y, firstPrediction);
                 int activity = Math.Min((x > 0 ? Math.Abs(residuals[y * band.Width + x - 1]) : 0) + (y > 0 ? Math.Abs(residuals[(y - 1) * band.Width + x]) : 0), LowClasses - 1);
                 var context = new CoefficientContext(
-                    BandClasses * OuterClasses * Buckets + type * LowClasses + activity,
+                    LowContextBase + type * LowClasses + activity,
                     2 * 3 * 9 + type,
                     BandClasses * 6 + type * LowClasses + activity,
                     6 + type);
@@ -111,67 +117,39 @@ internal static class LayerPlaneCoder
         return c >= Math.Max(a, b) ? Math.Min(a, b) : c <= Math.Min(a, b) ? Math.Max(a, b) : a + b - c;
     }
 
-    private static void CodeHighBand(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, BandLayout.Band band, IIndexChooser? chooser)
+    private static void CodeHighBand(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, BandLayout.Band band, IIndexChooser? chooser, int blockSize)
     {
+        var contexts = new BandContexts(plane, band, blockSize);
         int[] v = plane.Values;
         int stride = plane.Layout.Width;
-        int type = plane.Channel == 0 ? 0 : 1;
-        int levelClass = Math.Min(band.Level, 3) - 1;
-        int bandClass = (type * 3 + levelClass) * 2 + (band.Orientation == BandLayout.Orientation.HighHigh ? 1 : 0);
-        int orientation = (int)band.Orientation - 1;
-        BandLayout.Band? parent = band.Parent;
-        BandLayout.Band? lumaBand = plane.Luma?.Layout.Find(band.Level + plane.LumaLevelOffset, band.Orientation);
-        if (lumaBand is not null && (lumaBand.Width != band.Width || lumaBand.Height != band.Height))
-        {
-            lumaBand = null;
-        }
-
-        BandLayout.Band? orangeBand = plane.Orange?.Layout.Find(band.Level, band.Orientation);
-        bool hasOuter = parent is not null || lumaBand is not null || orangeBand is not null;
         for (int y = 0; y < band.Height; y++)
         {
             int row = (band.Y0 + y) * stride + band.X0;
             for (int x = 0; x < band.Width; x++)
             {
-                int i = row + x;
-                int west = x > 0 ? v[i - 1] : 0;
-                int north = y > 0 ? v[i - stride] : 0;
-                int northWest = x > 0 && y > 0 ? v[i - stride - 1] : 0;
-                int northEast = y > 0 && x + 1 < band.Width ? v[i - stride + 1] : 0;
-                int n = 2 * (Cap(west) + Cap(north)) + Cap(northWest) + Cap(northEast);
-                int outer = 0;
-                if (parent is not null)
+                if (x % blockSize == 0 && y % blockSize == 0)
                 {
-                    int px = Math.Min(x / 2, parent.Width - 1), py = Math.Min(y / 2, parent.Height - 1);
-                    outer += 2 * Cap(v[(parent.Y0 + py) * stride + parent.X0 + px]);
+                    int blockContext = contexts.BlockContext(x, y);
+                    int flag = chooser?.ChooseBlock(contexts, x, y, model, blockContext) ?? 0;
+                    contexts.SetBlock(x, y, model.CodeFlag(coder, blockContext, flag));
                 }
 
-                if (lumaBand is not null)
+                if (!contexts.BlockCoded(x, y))
                 {
-                    outer += Cap(plane.Luma!.Values[(lumaBand.Y0 + y) * plane.Luma.Layout.Width + lumaBand.X0 + x]);
+                    v[row + x] = 0;
+                    continue;
                 }
 
-                if (orangeBand is not null)
-                {
-                    outer += Cap(plane.Orange!.Values[(orangeBand.Y0 + y) * plane.Orange.Layout.Width + orangeBand.X0 + x]);
-                }
-
-                int outerClass = !hasOuter ? 0 : outer == 0 ? 1 : outer <= 2 ? 2 : outer <= 5 ? 3 : 4;
-                int bucket = Bucket(n);
-                var context = new CoefficientContext(
-                    (bandClass * OuterClasses + outerClass) * Buckets + bucket,
-                    ((type * 3 + orientation) * 3 + Math.Sign(west) + 1) * 3 + Math.Sign(north) + 1,
-                    bandClass * 6 + Math.Min(bucket, 5),
-                    type * 3 + levelClass);
+                CoefficientContext context = contexts.At(x, y);
                 int value = chooser?.Choose(plane, band, x, y, model, context) ?? 0;
-                v[i] = model.Code(coder, context, value);
+                v[row + x] = model.Code(coder, context, value);
             }
         }
     }
 
-    private static int Cap(int value) => Math.Min(Math.Abs(value), 7);
+    internal static int Cap(int value) => Math.Min(Math.Abs(value), 7);
 
-    private static int Bucket(int n) => n switch
+    internal static int Bucket(int n) => n switch
     {
         0 => 0,
         <= 2 => 1,
@@ -181,4 +159,125 @@ internal static class LayerPlaneCoder
         <= 20 => 5,
         _ => 6,
     };
+}
+
+/// <summary>The contexts of one high band's coefficients and block flags (see <see cref="LayerPlaneCoder"/>), read
+/// from the indices coded so far.</summary>
+internal sealed class BandContexts
+{
+    private readonly int[] _values;
+    private readonly int _stride;
+    private readonly int _type;
+    private readonly int _levelClass;
+    private readonly int _bandClass;
+    private readonly int _orientation;
+    private readonly BandLayout.Band? _parent;
+    private readonly BandLayout.Band? _luma;
+    private readonly BandLayout.Band? _orange;
+    private readonly BandLayout.Band[] _siblings;
+    private readonly bool _hasOuter;
+    private readonly int[] _blocks;
+    private readonly int _blockColumns;
+
+    public BandContexts(PlaneIndices plane, BandLayout.Band band, int blockSize)
+    {
+        Plane = plane;
+        Band = band;
+        BlockSize = blockSize;
+        _values = plane.Values;
+        _stride = plane.Layout.Width;
+        _type = plane.Channel == 0 ? 0 : 1;
+        _levelClass = Math.Min(band.Level, 3) - 1;
+        _bandClass = (_type * 3 + _levelClass) * 2 + (band.Orientation == BandLayout.Orientation.HighHigh ? 1 : 0);
+        _orientation = (int)band.Orientation - 1;
+        _parent = band.Parent;
+        _luma = plane.Luma?.Layout.Find(band.Level + plane.LumaLevelOffset, band.Orientation);
+        if (_luma is not null && (_luma.Width != band.Width || _luma.Height != band.Height))
+        {
+            _luma = null;
+        }
+
+        _orange = plane.Orange?.Layout.Find(band.Level, band.Orientation);
+        // Bands of the same level coded before this one (HL before LH before HH).
+        _siblings = plane.Layout.HighBands.Where(b => b.Level == band.Level && b.Orientation < band.Orientation).ToArray();
+        _hasOuter = _parent is not null || _luma is not null || _orange is not null || _siblings.Length > 0;
+        _blockColumns = (band.Width + blockSize - 1) / blockSize;
+        _blocks = new int[_blockColumns * ((band.Height + blockSize - 1) / blockSize)];
+    }
+
+    public PlaneIndices Plane { get; }
+
+    public BandLayout.Band Band { get; }
+
+    public int BlockSize { get; }
+
+    /// <summary>The contexts of the coefficient at band position (x, y).</summary>
+    public CoefficientContext At(int x, int y)
+    {
+        int[] v = _values;
+        int i = (Band.Y0 + y) * _stride + Band.X0 + x;
+        int west = x > 0 ? v[i - 1] : 0;
+        int north = y > 0 ? v[i - _stride] : 0;
+        int northWest = x > 0 && y > 0 ? v[i - _stride - 1] : 0;
+        int northEast = y > 0 && x + 1 < Band.Width ? v[i - _stride + 1] : 0;
+        int n = 2 * (LayerPlaneCoder.Cap(west) + LayerPlaneCoder.Cap(north)) + LayerPlaneCoder.Cap(northWest) + LayerPlaneCoder.Cap(northEast);
+        int outer = 0;
+        if (_parent is not null)
+        {
+            int px = Math.Min(x / 2, _parent.Width - 1), py = Math.Min(y / 2, _parent.Height - 1);
+            outer += 2 * LayerPlaneCoder.Cap(v[(_parent.Y0 + py) * _stride + _parent.X0 + px]);
+        }
+
+        if (_luma is not null)
+        {
+            outer += LayerPlaneCoder.Cap(Plane.Luma!.Values[(_luma.Y0 + y) * Plane.Luma.Layout.Width + _luma.X0 + x]);
+        }
+
+        if (_orange is not null)
+        {
+            outer += LayerPlaneCoder.Cap(Plane.Orange!.Values[(_orange.Y0 + y) * Plane.Orange.Layout.Width + _orange.X0 + x]);
+        }
+
+        foreach (BandLayout.Band sibling in _siblings)
+        {
+            outer += LayerPlaneCoder.Cap(v[(sibling.Y0 + Math.Min(y, sibling.Height - 1)) * _stride + sibling.X0 + Math.Min(x, sibling.Width - 1)]);
+        }
+
+        int outerClass = !_hasOuter ? 0 : outer == 0 ? 1 : outer <= 2 ? 2 : outer <= 5 ? 3 : 4;
+        int bucket = LayerPlaneCoder.Bucket(n);
+        return new CoefficientContext(
+            (_bandClass * LayerPlaneCoder.OuterClasses + outerClass) * LayerPlaneCoder.Buckets + bucket,
+            ((_type * 3 + _orientation) * 3 + Math.Sign(west) + 1) * 3 + Math.Sign(north) + 1,
+            _bandClass * 6 + Math.Min(bucket, 5),
+            _type * 3 + _levelClass);
+    }
+
+    /// <summary>Block flag context: the flags of the blocks to the left and above (0, 1, outside the band), the
+    /// parent's non-zero count over the block's area (0, 1, 2+, no parent), luma or chroma, level class.</summary>
+    public int BlockContext(int x, int y)
+    {
+        int size = BlockSize;
+        int left = x > 0 ? _blocks[y / size * _blockColumns + x / size - 1] : 2;
+        int up = y > 0 ? _blocks[(y / size - 1) * _blockColumns + x / size] : 2;
+        int parentClass = 3;
+        if (_parent is not null)
+        {
+            int count = 0;
+            for (int py = y / 2; py < Math.Min((y + size + 1) / 2, _parent.Height); py++)
+            {
+                for (int px = x / 2; px < Math.Min((x + size + 1) / 2, _parent.Width); px++)
+                {
+                    count += _values[(_parent.Y0 + py) * _stride + _parent.X0 + px] != 0 ? 1 : 0;
+                }
+            }
+
+            parentClass = Math.Min(count, 2);
+        }
+
+        return LayerPlaneCoder.BlockContextBase + (((_type * 3 + _levelClass) * 3 + left) * 3 + up) * 4 + parentClass;
+    }
+
+    public void SetBlock(int x, int y, int coded) => _blocks[y / BlockSize * _blockColumns + x / BlockSize] = coded;
+
+    public bool BlockCoded(int x, int y) => _blocks[y / BlockSize * _blockColumns + x / BlockSize] != 0;
 }

@@ -15,7 +15,7 @@ internal static class LayerQuantiser
 
     /// <summary>The reconstruction of index k ≥ 1 sits at (k − Offset/16) steps: just below the interval's centre,
     /// where a peaked (Laplacian) distribution's mass is.</summary>
-    public const int Offset = 2;
+    public const int Offset = 0;
 
     /// <summary>Samples per pixel level.</summary>
     public const int SampleScale = 16;

@@ -36,14 +36,7 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
 
     public int Choose(PlaneIndices plane, BandLayout.Band band, int x, int y, CoefficientModel model, in CoefficientContext context)
     {
-        if (!ReferenceEquals(band, _band))
-        {
-            _band = band;
-            _step = LayerQuantiser.BandStep(quantiser, plane.Channel, band, variant.Wavelet);
-            double gain = Square(4096.0 * 4096.0 / (variant.Wavelet.Weight(band.XStages, band.XHigh) * (double)variant.Wavelet.Weight(band.YStages, band.YHigh)));
-            int level = band.Orientation == BandLayout.Orientation.Low ? 0 : band.Level;
-            _weight = gain * options.PlaneWeight(plane.Channel) * options.LevelWeight(level);
-        }
+        SelectBand(plane, band);
 
         int c = _coefficients[(band.Y0 + y) * _stride + band.X0 + x];
         if (band.Orientation == BandLayout.Orientation.Low)
@@ -51,6 +44,44 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
             return ColorLayerCoder.NearestIndex(c, _step);
         }
 
+        return Decide(c, model, context).Index;
+    }
+
+    /// <summary>Codes the block unless zeroing it all costs less: its coefficients are decided tentatively in raster
+    /// order (contexts from the tentative values), then cleared again for the real pass.</summary>
+    public int ChooseBlock(BandContexts band, int x, int y, CoefficientModel model, int blockContext)
+    {
+        SelectBand(band.Plane, band.Band);
+        int[] values = band.Plane.Values;
+        int x1 = Math.Min(x + band.BlockSize, band.Band.Width);
+        int y1 = Math.Min(y + band.BlockSize, band.Band.Height);
+        double coded = _lambda * model.FlagCost(blockContext, 1);
+        double zeroed = _lambda * model.FlagCost(blockContext, 0);
+        bool any = false;
+        for (int yy = y; yy < y1; yy++)
+        {
+            for (int xx = x; xx < x1; xx++)
+            {
+                int i = (band.Band.Y0 + yy) * _stride + band.Band.X0 + xx;
+                (int k, double cost) = Decide(_coefficients[i], model, band.At(xx, yy));
+                values[i] = k;
+                any |= k != 0;
+                coded += cost;
+                zeroed += _weight * Square(_coefficients[i]);
+            }
+        }
+
+        for (int yy = y; yy < y1; yy++)
+        {
+            Array.Clear(values, (band.Band.Y0 + yy) * _stride + band.Band.X0 + x, x1 - x);
+        }
+
+        return any && coded < zeroed ? 1 : 0;
+    }
+
+    /// <summary>The best of the nearest level, the next towards zero and zero, with its cost D + λR.</summary>
+    private (int Index, double Cost) Decide(int c, CoefficientModel model, in CoefficientContext context)
+    {
         int magnitude = Math.Abs(c);
         int sign = c < 0 ? -1 : 1;
         // Nearest level: reconstructions sit at (k − Offset/16) steps.
@@ -58,8 +89,7 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
         int nearest = (int)(steps + LayerQuantiser.Offset / 16.0 + 0.5);
         int best = 0;
         double bestCost = double.MaxValue;
-        int lowest = nearest > 1 ? 0 : Math.Max(0, nearest - 1);
-        for (int k = nearest; k >= lowest; k = k == nearest - 1 && k > 0 ? 0 : k - 1)
+        foreach (int k in nearest > 1 ? [nearest, nearest - 1, 0] : nearest == 1 ? [1, 0] : (int[])[0])
         {
             double error = magnitude - LayerQuantiser.Dequantise(k, _step, false);
             double cost = _weight * error * error + _lambda * model.Cost(context, sign * k);
@@ -70,7 +100,21 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
             }
         }
 
-        return sign * best;
+        return (sign * best, bestCost);
+    }
+
+    private void SelectBand(PlaneIndices plane, BandLayout.Band band)
+    {
+        if (ReferenceEquals(band, _band))
+        {
+            return;
+        }
+
+        _band = band;
+        _step = LayerQuantiser.BandStep(quantiser, plane.Channel, band, variant.Wavelet);
+        double gain = Square(4096.0 * 4096.0 / (variant.Wavelet.Weight(band.XStages, band.XHigh) * (double)variant.Wavelet.Weight(band.YStages, band.YHigh)));
+        int level = band.Orientation == BandLayout.Orientation.Low ? 0 : band.Level;
+        _weight = gain * options.PlaneWeight(plane.Channel) * options.LevelWeight(level);
     }
 
     private static double Square(double x) => x * x;
