@@ -1,7 +1,51 @@
 namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>Where a coefficient's decisions take their probabilities from (indices into <see cref="CoefficientModel"/>'s tables).</summary>
-internal readonly record struct CoefficientContext(int Zero, int Sign, int Magnitude, int Remainder);
+/// <param name="Zero">The primary context (neighbourhood bucket, outer class, band class) of the zero and magnitude decisions.</param>
+/// <param name="Zero2">The second: the capped magnitudes of W, N and the parent, band class.</param>
+/// <param name="Zero3">The third: a wide activity sum (more neighbours, the parent's neighbourhood), band class.</param>
+/// <param name="Selector">The mixers' weight set (the band class).</param>
+internal readonly record struct CoefficientContext(int Zero, int Zero2, int Zero3, int Selector, int Sign, int Magnitude, int Remainder);
+
+/// <summary>
+/// One binary decision predicted by three adaptive context models mixed in the logistic domain (<see cref="Mixer"/>,
+/// one weight set per selector). Costs for the encoder's decisions are estimated from the first model alone.
+/// </summary>
+internal sealed class MixedDecision
+{
+    private readonly AdaptiveBitModel _first;
+    private readonly AdaptiveBitModel _second;
+    private readonly AdaptiveBitModel _third;
+    private readonly Mixer _mixer;
+
+    public MixedDecision(int first, int second, int third, int selectors, int rateLimit)
+    {
+        _first = new AdaptiveBitModel(first, rateLimit);
+        _second = new AdaptiveBitModel(second, rateLimit);
+        _third = new AdaptiveBitModel(third, rateLimit);
+        _mixer = new Mixer(3, selectors, learningRate: 3, initialWeight: 21845);
+    }
+
+    public int Code(IBinaryCoder coder, int c1, int c2, int c3, int selector, int bit)
+    {
+        _mixer.Add(_first[c1] >> 4);
+        _mixer.Add(_second[c2] >> 4);
+        _mixer.Add(_third[c3] >> 4);
+        int p = _mixer.Mix(selector) << 4;
+        bit = coder.Code(bit, p);
+        _mixer.Update(bit);
+        _first.Update(c1, bit);
+        _second.Update(c2, bit);
+        _third.Update(c3, bit);
+        return bit;
+    }
+
+    public double Cost(in CoefficientContext c, int bit)
+    {
+        int stretched = (Logistic.Stretch(_first[c.Zero] >> 4) + Logistic.Stretch(_second[c.Zero2] >> 4) + Logistic.Stretch(_third[c.Zero3] >> 4)) / 3;
+        return BitCost.Of(bit, Logistic.Squash(stretched) << 4);
+    }
+}
 
 /// <summary>
 /// The adaptive probabilities of the layer's coefficients and the syntax of one coefficient v:
@@ -25,6 +69,9 @@ internal sealed class CoefficientModel
     private const int ModelledMantissa = 2;
 
     private readonly AdaptiveBitModel _zero;
+    private readonly MixedDecision _nonzero;
+    private readonly MixedDecision _one;
+    private readonly MixedDecision _two;
     private readonly AdaptiveBitModel _sign;
     private readonly AdaptiveBitModel _aboveOne;
     private readonly AdaptiveBitModel _aboveTwo;
@@ -34,6 +81,9 @@ internal sealed class CoefficientModel
     public CoefficientModel(int zeroContexts, int signContexts, int magnitudeContexts, int rateLimit)
     {
         _zero = new AdaptiveBitModel(zeroContexts, rateLimit);
+        _nonzero = new MixedDecision(zeroContexts, LayerPlaneCoder.SecondContexts, LayerPlaneCoder.ThirdContexts, LayerPlaneCoder.Selectors, rateLimit);
+        _one = new MixedDecision(zeroContexts, LayerPlaneCoder.SecondContexts, LayerPlaneCoder.ThirdContexts, LayerPlaneCoder.Selectors, rateLimit);
+        _two = new MixedDecision(zeroContexts, LayerPlaneCoder.SecondContexts, LayerPlaneCoder.ThirdContexts, LayerPlaneCoder.Selectors, rateLimit);
         _sign = new AdaptiveBitModel(signContexts, rateLimit);
         _aboveOne = new AdaptiveBitModel(magnitudeContexts, rateLimit);
         _aboveTwo = new AdaptiveBitModel(magnitudeContexts, rateLimit);
@@ -44,18 +94,18 @@ internal sealed class CoefficientModel
     /// <summary>Codes (or decodes) one coefficient; returns it.</summary>
     public int Code(IBinaryCoder coder, in CoefficientContext context, int value)
     {
-        if (Bit(coder, _zero, context.Zero, value != 0 ? 1 : 0) == 0)
+        if (Mixed(coder, _nonzero, context, value != 0 ? 1 : 0, 0) == 0)
         {
             return 0;
         }
 
         int negative = Bit(coder, _sign, context.Sign, value < 0 ? 1 : 0);
         int magnitude = Math.Abs(value);
-        if (Bit(coder, _aboveOne, context.Magnitude, magnitude > 1 ? 1 : 0) == 0)
+        if (Mixed(coder, _one, context, magnitude > 1 ? 1 : 0, 3) == 0)
         {
             magnitude = 1;
         }
-        else if (Bit(coder, _aboveTwo, context.Magnitude, magnitude > 2 ? 1 : 0) == 0)
+        else if (Mixed(coder, _two, context, magnitude > 2 ? 1 : 0, 4) == 0)
         {
             magnitude = 2;
         }
@@ -75,7 +125,7 @@ internal sealed class CoefficientModel
     /// <summary>The bits <see cref="Code"/> would spend on <paramref name="value"/> now (the model unchanged).</summary>
     public double Cost(in CoefficientContext context, int value)
     {
-        double bits = BitCost.Of(value != 0 ? 1 : 0, _zero[context.Zero]);
+        double bits = _nonzero.Cost(context, value != 0 ? 1 : 0);
         if (value == 0)
         {
             return bits;
@@ -83,13 +133,13 @@ internal sealed class CoefficientModel
 
         int magnitude = Math.Abs(value);
         bits += BitCost.Of(value < 0 ? 1 : 0, _sign[context.Sign]);
-        bits += BitCost.Of(magnitude > 1 ? 1 : 0, _aboveOne[context.Magnitude]);
+        bits += _one.Cost(context, magnitude > 1 ? 1 : 0);
         if (magnitude == 1)
         {
             return bits;
         }
 
-        bits += BitCost.Of(magnitude > 2 ? 1 : 0, _aboveTwo[context.Magnitude]);
+        bits += _two.Cost(context, magnitude > 2 ? 1 : 0);
         if (magnitude == 2)
         {
             return bits;
@@ -152,6 +202,31 @@ internal sealed class CoefficientModel
     internal double[]? Spent { get; set; }
 
     internal int Plane { get; set; }
+
+    private int Mixed(IBinaryCoder coder, MixedDecision decision, in CoefficientContext context, int bit, int kind)
+    {
+        if (Spent is null)
+        {
+            return decision.Code(coder, context.Zero, context.Zero2, context.Zero3, context.Selector, bit);
+        }
+
+        var probe = new ProbeCoder(coder);
+        bit = decision.Code(probe, context.Zero, context.Zero2, context.Zero3, context.Selector, bit);
+        Spent[Plane * 8 + kind] += probe.Bits;
+        return bit;
+    }
+
+    private sealed class ProbeCoder(IBinaryCoder inner) : IBinaryCoder
+    {
+        public double Bits { get; private set; }
+
+        public int Code(int bit, int probabilityOfOne)
+        {
+            bit = inner.Code(bit, probabilityOfOne);
+            Bits += BitCost.Of(bit, probabilityOfOne);
+            return bit;
+        }
+    }
 
     private int Bit(IBinaryCoder coder, AdaptiveBitModel model, int context, int bit)
     {

@@ -57,6 +57,10 @@ internal static class LayerPlaneCoder
     public const int SignContexts = 2 * 3 * 9 + 2;
     public const int MagnitudeContexts = BandClasses * 6 + 2 * LowClasses;
 
+    public const int SecondContexts = BandClasses * 3 * 3 * 4 * 3 + 2;
+    public const int ThirdContexts = BandClasses * 12 + 2;
+    public const int Selectors = BandClasses + 2;
+
     public static CoefficientModel NewModel(int rateLimit) => new(ZeroContexts, SignContexts, MagnitudeContexts, rateLimit);
 
     /// <summary>Codes every index of <paramref name="plane"/>: the encoder's <paramref name="chooser"/> fills them,
@@ -85,6 +89,9 @@ internal static class LayerPlaneCoder
                 int activity = Math.Min((x > 0 ? Math.Abs(residuals[y * band.Width + x - 1]) : 0) + (y > 0 ? Math.Abs(residuals[(y - 1) * band.Width + x]) : 0), LowClasses - 1);
                 var context = new CoefficientContext(
                     LowContextBase + type * LowClasses + activity,
+                    SecondContexts - 2 + type,
+                    ThirdContexts - 2 + type,
+                    BandClasses + type,
                     2 * 3 * 9 + type,
                     BandClasses * 6 + type * LowClasses + activity,
                     6 + type);
@@ -245,8 +252,37 @@ internal sealed class BandContexts
 
         int outerClass = !_hasOuter ? 0 : outer == 0 ? 1 : outer <= 2 ? 2 : outer <= 5 ? 3 : 4;
         int bucket = LayerPlaneCoder.Bucket(n);
+
+        // Second model: W, N and the parent exactly (capped at 2), the diagonals together.
+        int parent = 3;
+        int parentRegion = 0;
+        if (_parent is not null)
+        {
+            int px = Math.Min(x / 2, _parent.Width - 1), py = Math.Min(y / 2, _parent.Height - 1);
+            parent = Math.Min(Math.Abs(v[(_parent.Y0 + py) * _stride + _parent.X0 + px]), 2);
+            for (int dy = -1; dy <= 1; dy++)
+            {
+                for (int dx = -1; dx <= 1; dx++)
+                {
+                    int qx = Math.Clamp(px + dx, 0, _parent.Width - 1), qy = Math.Clamp(py + dy, 0, _parent.Height - 1);
+                    parentRegion += LayerPlaneCoder.Cap(v[(_parent.Y0 + qy) * _stride + _parent.X0 + qx]);
+                }
+            }
+        }
+
+        int second = (((_bandClass * 3 + Math.Min(Math.Abs(west), 2)) * 3 + Math.Min(Math.Abs(north), 2)) * 4 + parent) * 3
+            + Math.Min(Math.Abs(northWest) + Math.Abs(northEast), 2);
+
+        // Third model: a wide activity sum.
+        int westWest = x > 1 ? v[i - 2] : 0;
+        int northNorth = y > 1 ? v[i - 2 * _stride] : 0;
+        int wide = 2 * n + 2 * (LayerPlaneCoder.Cap(westWest) + LayerPlaneCoder.Cap(northNorth)) + parentRegion + 2 * outer;
+        int third = _bandClass * 12 + WideBucket(wide);
         return new CoefficientContext(
             (_bandClass * LayerPlaneCoder.OuterClasses + outerClass) * LayerPlaneCoder.Buckets + bucket,
+            second,
+            third,
+            _bandClass,
             ((_type * 3 + _orientation) * 3 + Math.Sign(west) + 1) * 3 + Math.Sign(north) + 1,
             _bandClass * 6 + Math.Min(bucket, 5),
             _type * 3 + _levelClass);
@@ -276,6 +312,22 @@ internal sealed class BandContexts
 
         return LayerPlaneCoder.BlockContextBase + (((_type * 3 + _levelClass) * 3 + left) * 3 + up) * 4 + parentClass;
     }
+
+    private static int WideBucket(int wide) => wide switch
+    {
+        0 => 0,
+        <= 2 => 1,
+        <= 4 => 2,
+        <= 7 => 3,
+        <= 11 => 4,
+        <= 16 => 5,
+        <= 23 => 6,
+        <= 32 => 7,
+        <= 45 => 8,
+        <= 64 => 9,
+        <= 90 => 10,
+        _ => 11,
+    };
 
     public void SetBlock(int x, int y, int coded) => _blocks[y / BlockSize * _blockColumns + x / BlockSize] = coded;
 
