@@ -27,6 +27,21 @@ switch (args[0])
     case "score":
         Score(files, divisors);
         return 0;
+    case "curves":
+        foreach (string file in files)
+        {
+            RgbImage image = ImageReader.Read(file);
+            foreach (int d in divisors)
+            {
+                for (int q = 0; q < 64; q++)
+                {
+                    (double b, double p) = Lab.Measure(image, d, q, LayerCoderVariant.Format, false, LayerCodingOptions.Default);
+                    Console.WriteLine($"ours,{Path.GetFileNameWithoutExtension(file)},{d},{q},{b},{p:F3}");
+                }
+            }
+        }
+
+        return 0;
     case "spent":
         Spent(files);
         return 0;
@@ -165,7 +180,7 @@ static void Score(string[] files, int[] divisors)
 static void Spent(string[] files)
 {
     var images = files.Select(f => ImageReader.Read(f)).ToArray();
-    foreach ((int d, int q) in new[] { (32, 40), (8, 34), (4, 36), (4, 28) })
+    foreach ((int d, int q) in new[] { (0, 22), (32, 40), (8, 34), (4, 36), (4, 28) })
     {
         ColorLayerCoder.Statistics = new double[24];
         double bytes = 0;
@@ -176,10 +191,10 @@ static void Spent(string[] files)
 
         double[] s = ColorLayerCoder.Statistics;
         ColorLayerCoder.Statistics = null;
-        Console.WriteLine($"divisor {d} q {q}: {bytes / images.Length:F0} B mean; bytes per photo by kind (zero, block, sign, >1, >2, length, mantissa, direct):");
+        Console.WriteLine($"divisor {d} q {q}: {bytes / images.Length:F0} B mean; bytes per photo by kind (encoder side) (zero, block, sign, >1, >2, length, mantissa, direct):");
         for (int p = 0; p < 3; p++)
         {
-            Console.WriteLine($"  {new[] { "Y ", "Co", "Cg" }[p]}: " + string.Join("  ", Enumerable.Range(0, 8).Select(k => $"{s[p * 8 + k] / 8 / images.Length,7:F1}")));
+            Console.WriteLine($"  {new[] { "Y ", "Co", "Cg" }[p]}: " + string.Join("  ", Enumerable.Range(0, 8).Select(k => $"{s[p * 8 + k] / 16 / images.Length,7:F1}")));
         }
     }
 }

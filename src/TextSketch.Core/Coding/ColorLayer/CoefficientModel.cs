@@ -73,6 +73,7 @@ internal sealed class CoefficientModel
     private readonly MixedDecision _one;
     private readonly MixedDecision _two;
     private readonly AdaptiveBitModel _sign;
+    private readonly AdaptiveBitModel _rice = new(2 * 21 * 4, 4);
     private readonly AdaptiveBitModel _aboveOne;
     private readonly AdaptiveBitModel _aboveTwo;
     private readonly AdaptiveBitModel _length;
@@ -115,6 +116,30 @@ internal sealed class CoefficientModel
         }
 
         return negative != 0 ? -magnitude : magnitude;
+    }
+
+    /// <summary>A signed value as its zig-zag map u (0, −1, 1, −2, ...) in Rice code with parameter k: u &gt;&gt; k in
+    /// unary (adaptive per set, k and position up to 3), then the low k bits at p = 1/2.</summary>
+    public int CodeRice(IBinaryCoder coder, int set, int k, int value)
+    {
+        uint u = (uint)((value << 1) ^ (value >> 31));
+        uint high = u >> k;
+        uint decoded = 0;
+        int baseContext = (set * 21 + k) * 4;
+        while (Bit(coder, _rice, baseContext + (int)Math.Min(decoded, 3), decoded < high ? 1 : 0) == 1)
+        {
+            if (++decoded > 1 << 16)
+            {
+                throw new InvalidDataException("A colour-layer low-band value is out of range.");
+            }
+        }
+
+        for (int i = k - 1; i >= 0; i--)
+        {
+            decoded = (decoded << 1) | (uint)coder.Code((int)((u >> i) & 1), Probability.Half);
+        }
+
+        return (int)(decoded >> 1) ^ -(int)(decoded & 1);
     }
 
     /// <summary>Codes (or decodes) a flag with the zero table's probabilities.</summary>

@@ -185,27 +185,30 @@ public static class ColorLayerCoder
             PlaneIndices plane = planes[c];
             chooser?.Prepare(plane, variant);
             model.Plane = c;
-            LayerPlaneCoder.Code(coder, model, plane, LowPrediction(plane, quantiser, variant), chooser, variant.BlockSize);
+            (int prediction, int scale) = LowStart(plane, quantiser, variant);
+            LayerPlaneCoder.Code(coder, model, plane, prediction, scale, chooser, variant.BlockSize);
             samples[c] = Reconstruct(plane, quantiser, variant);
         }
 
         return new LayerReconstruction(geometry, quantiser, samples[0], samples[1], samples[2]);
     }
 
-    /// <summary>The first low-band index is predicted as that of a mid-grey plane (Y 128, chroma 0).</summary>
-    private static int LowPrediction(PlaneIndices plane, int quantiser, LayerCoderVariant variant)
+    /// <summary>What the low band's coding starts from: the index of a mid-grey plane (Y 128, chroma 0) as the first
+    /// prediction, and the expected residual magnitude, <see cref="LowBandTypical"/> pixel levels in index units.</summary>
+    private static (int Prediction, int Scale) LowStart(PlaneIndices plane, int quantiser, LayerCoderVariant variant)
     {
-        if (plane.Channel != 0)
-        {
-            return 0;
-        }
-
         BandLayout layout = plane.Layout;
         var flat = new int[layout.Width * layout.Height];
         Array.Fill(flat, 128 * LayerQuantiser.SampleScale);
         variant.Wavelet.Forward(flat, layout);
-        return NearestIndex(flat[0], LayerQuantiser.BandStep(quantiser, 0, layout.Low, variant.Wavelet));
+        int step = LayerQuantiser.BandStep(quantiser, plane.Channel, layout.Low, variant.Wavelet);
+        int prediction = plane.Channel == 0 ? NearestIndex(flat[0], step) : 0;
+        long scale = (long)flat[0] * LowBandTypical[plane.Channel] * LayerQuantiser.SampleScale / (128L * step);
+        return (prediction, (int)Math.Clamp(scale, 1, 1 << 20));
     }
+
+    /// <summary>Typical low-band prediction residual in pixel levels: Y, Co, Cg.</summary>
+    private static readonly int[] LowBandTypical = [12, 4, 4];
 
     internal static int NearestIndex(int coefficient, int step)
     {

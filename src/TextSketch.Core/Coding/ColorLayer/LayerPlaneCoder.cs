@@ -65,17 +65,20 @@ internal static class LayerPlaneCoder
 
     /// <summary>Codes every index of <paramref name="plane"/>: the encoder's <paramref name="chooser"/> fills them,
     /// the decoder (no chooser) reads them. <paramref name="lowPrediction"/> predicts the first low-band index.</summary>
-    public static void Code(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int lowPrediction, IIndexChooser? chooser, int blockSize)
+    public static void Code(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int lowPrediction, int lowScale, IIndexChooser? chooser, int blockSize)
     {
-        CodeLowBand(coder, model, plane, lowPrediction, chooser);
+        CodeLowBand(coder, model, plane, lowPrediction, lowScale, chooser);
         foreach (BandLayout.Band band in plane.Layout.HighBands)
         {
             CodeHighBand(coder, model, plane, band, chooser, blockSize);
         }
     }
 
-    private static void CodeLowBand(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int firstPrediction, IIndexChooser? chooser)
+    private static void CodeLowBand(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int firstPrediction, int scale, IIndexChooser? chooser)
     {
+        // Adaptive Rice parameter: the mean residual magnitude so far, starting from the expected one.
+        long sum = scale;
+        int count = 1;
         BandLayout.Band band = plane.Layout.Low;
         int[] v = plane.Values;
         int stride = plane.Layout.Width;
@@ -96,7 +99,20 @@ internal static class LayerPlaneCoder
                     BandClasses * 6 + type * LowClasses + activity,
                     6 + type);
                 int value = chooser?.Choose(plane, band, x, y, model, context) ?? 0;
-                int residual = model.Code(coder, context, value - prediction);
+                int k = 0;
+                while (k < 20 && ((long)count << k) < sum)
+                {
+                    k++;
+                }
+
+                int residual = model.CodeRice(coder, type, k, value - prediction);
+                sum += Math.Abs(residual);
+                if (++count == 16)
+                {
+                    sum = (sum + 1) / 2;
+                    count = 8;
+                }
+
                 residuals[y * band.Width + x] = residual;
                 v[y * stride + x] = prediction + residual;
             }
