@@ -50,7 +50,7 @@ internal static class AnchorTable
                 string photo = Path.GetFileNameWithoutExtension(files[f]);
                 LayerGeometry geometry = Lab.GeometryFor(image, d, true);
                 size = $"{Math.Max(geometry.LumaWidth, geometry.LumaHeight)}x{Math.Min(geometry.LumaWidth, geometry.LumaHeight)}";
-                curves["ours"][f] = Enumerable.Range(0, 64)
+                curves["ours"][f] = Enumerable.Range(0, ColorLayerCoder.Quantisers)
                     .SelectMany(q => new[] { true, false }.Select(half => Lab.Measure(image, d, q, LayerCoderVariant.Format, half, LayerCodingOptions.Default)))
                     .ToList();
                 RgbImage reference = Lab.Reference(image, geometry);

@@ -33,7 +33,7 @@ switch (args[0])
             RgbImage image = ImageReader.Read(file);
             foreach (int d in divisors)
             {
-                for (int q = 0; q < 64; q++)
+                for (int q = 0; q < ColorLayerCoder.Quantisers; q++)
                 {
                     (double b, double p) = Lab.Measure(image, d, q, LayerCoderVariant.Format, false, LayerCodingOptions.Default);
                     Console.WriteLine($"ours,{Path.GetFileNameWithoutExtension(file)},{d},{q},{b},{p:F3}");
@@ -42,6 +42,43 @@ switch (args[0])
         }
 
         return 0;
+    case "flat":
+    {
+        var image = new RgbImage(768, 512);
+        for (int i = 0; i < 768 * 512; i++)
+        {
+            image.Pixels[3 * i] = 90;
+            image.Pixels[3 * i + 1] = 140;
+            image.Pixels[3 * i + 2] = 200;
+        }
+
+        {
+            var layout = new BandLayout(96, 64);
+            var plane = Enumerable.Repeat(2280, 96 * 64).ToArray();
+            LiftingWavelet.Cdf97.Forward(plane, layout);
+            for (int i = 0; i < plane.Length; i++)
+            {
+                if (plane[i] != 0 && (i % 96 >= layout.Low.Width || i / 96 >= layout.Low.Height))
+                {
+                    Console.Write($"({i % 96},{i / 96})={plane[i]} ");
+                }
+            }
+
+            Console.WriteLine();
+        }
+
+        foreach (int q in new[] { 0, 16, 60 })
+        {
+            ColorLayerCoder.Statistics = new double[24];
+            LayerTrial t = ColorLayerCoder.Trial(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 9, true)), q);
+            double[] st = ColorLayerCoder.Statistics;
+            ColorLayerCoder.Statistics = null;
+            Console.WriteLine($"flat q {q}: {t.Bytes} B; " + string.Join(" ", st.Select(v => v.ToString("F1"))));
+        }
+
+        return 0;
+    }
+
     case "spent":
         Spent(files);
         return 0;
@@ -81,7 +118,7 @@ static void Sweep(string[] files, int[] divisors, LayerCoderVariant variant, boo
     foreach (int d in divisors)
     {
         Console.WriteLine($"divisor {d}");
-        for (int q = 0; q < 64; q += 4)
+        for (int q = 0; q < ColorLayerCoder.Quantisers; q += 8)
         {
             double bytes = 0, psnr = 0;
             foreach (RgbImage image in images)
@@ -133,7 +170,7 @@ static void Variants(string[] files, int[] divisors)
             var sums = new double[budgets[di].Length];
             foreach (RgbImage image in images)
             {
-                var curve = Enumerable.Range(0, 64).Select(q => Lab.Measure(image, d, q, v.Variant, v.Half, v.Options)).ToArray();
+                var curve = Enumerable.Range(0, ColorLayerCoder.Quantisers / 2).Select(q => Lab.Measure(image, d, 2 * q, v.Variant, v.Half, v.Options)).ToArray();
                 for (int b = 0; b < budgets[di].Length; b++)
                 {
                     sums[b] += Lab.Interpolate(curve, budgets[di][b]);
@@ -163,7 +200,7 @@ static void Score(string[] files, int[] divisors)
         var sums = new double[budgets[di].Length];
         foreach (RgbImage image in images)
         {
-            var curve = Enumerable.Range(0, 32).Select(q => Lab.Measure(image, divisors[di], 2 * q, LayerCoderVariant.Format, false, options)).ToArray();
+            var curve = Enumerable.Range(0, 32).Select(q => Lab.Measure(image, divisors[di], 4 * q, LayerCoderVariant.Format, false, options)).ToArray();
             for (int b = 0; b < budgets[di].Length; b++)
             {
                 sums[b] += Lab.Interpolate(curve, budgets[di][b]) / images.Length;
@@ -180,7 +217,7 @@ static void Score(string[] files, int[] divisors)
 static void Spent(string[] files)
 {
     var images = files.Select(f => ImageReader.Read(f)).ToArray();
-    foreach ((int d, int q) in new[] { (0, 22), (32, 40), (8, 34), (4, 36), (4, 28) })
+    foreach ((int d, int q) in new[] { (0, 44), (32, 80), (8, 68), (4, 72), (4, 56) })
     {
         ColorLayerCoder.Statistics = new double[24];
         double bytes = 0;
@@ -216,7 +253,7 @@ static void Timing(string[] files, int[] divisors)
     foreach (int d in divisors)
     {
         var targets = images.Select(i => LayerPlanes.FromImage(i, Lab.GeometryFor(i, d, true))).ToArray();
-        foreach (int q in new[] { 12, 24, 36 })
+        foreach (int q in new[] { 24, 48, 72 })
         {
             // Warm up, then time.
             foreach (LayerPlanes t in targets)

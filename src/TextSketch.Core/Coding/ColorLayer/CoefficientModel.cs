@@ -62,6 +62,9 @@ internal sealed class CoefficientModel
 {
     public const int RemainderSets = 8;
 
+    /// <summary>Unary steps of a Rice code before its escape.</summary>
+    public const int RiceEscape = 3;
+
     /// <summary>Longest remainder (bits under the leading one) a stream may hold; longer only in corrupt input.</summary>
     private const int MaxLength = 24;
 
@@ -73,7 +76,7 @@ internal sealed class CoefficientModel
     private readonly MixedDecision _one;
     private readonly MixedDecision _two;
     private readonly AdaptiveBitModel _sign;
-    private readonly AdaptiveBitModel _rice = new(2 * 21 * 4, 4);
+    private readonly AdaptiveBitModel _rice = new(2 * 21 * RiceEscape, 4);
     private readonly AdaptiveBitModel _aboveOne;
     private readonly AdaptiveBitModel _aboveTwo;
     private readonly AdaptiveBitModel _length;
@@ -118,28 +121,58 @@ internal sealed class CoefficientModel
         return negative != 0 ? -magnitude : magnitude;
     }
 
-    /// <summary>A signed value as its zig-zag map u (0, −1, 1, −2, ...) in Rice code with parameter k: u &gt;&gt; k in
-    /// unary (adaptive per set, k and position up to 3), then the low k bits at p = 1/2.</summary>
+    /// <summary>A signed value as its zig-zag map u (0, −1, 1, −2, ...) in Rice code with parameter k and an
+    /// escape: h = u &gt;&gt; k in unary up to <see cref="RiceEscape"/> (adaptive per set, k and position), beyond that
+    /// h − <see cref="RiceEscape"/> as a remainder (set 6 + set), then the low k bits at p = 1/2. The escape keeps a
+    /// parameter that is still far too small (the first values of a plane) from costing a long unary run.</summary>
     public int CodeRice(IBinaryCoder coder, int set, int k, int value)
     {
         uint u = (uint)((value << 1) ^ (value >> 31));
-        uint high = u >> k;
-        uint decoded = 0;
-        int baseContext = (set * 21 + k) * 4;
-        while (Bit(coder, _rice, baseContext + (int)Math.Min(decoded, 3), decoded < high ? 1 : 0) == 1)
+        int high = (int)(u >> k);
+        int baseContext = (set * 21 + k) * RiceEscape;
+        int decoded = 0;
+        while (decoded < RiceEscape && Bit(coder, _rice, baseContext + decoded, decoded < high ? 1 : 0) == 1)
         {
-            if (++decoded > 1 << 16)
-            {
-                throw new InvalidDataException("A colour-layer low-band value is out of range.");
-            }
+            decoded++;
         }
 
+        if (decoded == RiceEscape)
+        {
+            decoded += CodeRemainder(coder, 6 + set, high - RiceEscape);
+        }
+
+        uint result = (uint)decoded;
         for (int i = k - 1; i >= 0; i--)
         {
-            decoded = (decoded << 1) | (uint)coder.Code((int)((u >> i) & 1), Probability.Half);
+            result = (result << 1) | (uint)coder.Code((int)((u >> i) & 1), Probability.Half);
         }
 
-        return (int)(decoded >> 1) ^ -(int)(decoded & 1);
+        if (Spent is not null)
+        {
+            Spent[Plane * 8 + 7] += k;
+        }
+
+        return (int)(result >> 1) ^ -(int)(result & 1);
+    }
+
+    /// <summary>The bits <see cref="CodeRice"/> would spend on <paramref name="value"/> now.</summary>
+    public double RiceCost(int set, int k, int value)
+    {
+        int high = (int)((uint)((value << 1) ^ (value >> 31)) >> k);
+        int baseContext = (set * 21 + k) * RiceEscape;
+        double bits = k;
+        for (int i = 0; i <= Math.Min(high, RiceEscape - 1); i++)
+        {
+            bits += BitCost.Of(i < high ? 1 : 0, _rice[baseContext + i]);
+        }
+
+        if (high >= RiceEscape)
+        {
+            int length = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)(high - RiceEscape + 1));
+            bits += 2 * length + 1;
+        }
+
+        return bits;
     }
 
     /// <summary>Codes (or decodes) a flag with the zero table's probabilities.</summary>

@@ -48,11 +48,10 @@ public sealed record LayerTrial(LayerReconstruction Reconstruction, double Bits,
 /// </summary>
 public static class ColorLayerCoder
 {
-    /// <summary>The quantiser at which the smallest size setting is at least as accurate as the old 12-cell colour
-    /// hint (6-bit Y, 5-bit chroma) and no larger.</summary>
-    public const int HintQuantiser = 24;
+    /// <summary>Quantiser indices run from 0 (finest) to Quantisers − 1; each step is 2^(1/12) coarser.</summary>
+    public const int Quantisers = LayerQuantiser.Levels;
 
-    /// <summary>Codes <paramref name="target"/> at <paramref name="quantiser"/> (0 finest … 63) into <paramref name="encoder"/>; returns the
+    /// <summary>Codes <paramref name="target"/> at <paramref name="quantiser"/> (0 finest … 127) into <paramref name="encoder"/>; returns the
     /// reconstruction the decoder will produce.</summary>
     public static LayerReconstruction Encode(RangeEncoder encoder, LayerPlanes target, int quantiser, LayerCodingOptions? options = null) =>
         Encode(encoder, target, quantiser, options ?? LayerCodingOptions.Default, LayerCoderVariant.Format);
@@ -161,13 +160,13 @@ public static class ColorLayerCoder
     private static LayerReconstruction Run(IBinaryCoder coder, int imageWidth, int imageHeight, LayerGeometry? geometry, int quantiser, RateDistortionChooser? chooser, LayerCoderVariant variant)
     {
         int sizeCount = LayerGeometry.SizeCount(imageWidth, imageHeight);
-        int sizeIndex = CodeBits(coder, geometry?.SizeIndex ?? 0, BitLength(sizeCount - 1));
+        int sizeIndex = CodeTruncated(coder, geometry?.SizeIndex ?? 0, sizeCount);
         if (sizeIndex >= sizeCount)
         {
             throw new InvalidDataException($"The colour layer's size index {sizeIndex} is not one of the image's {sizeCount}.");
         }
 
-        bool halfChroma = coder.Code(geometry?.HalfChroma == true ? 1 : 0, Probability.Half) == 1;
+        bool halfChroma = sizeIndex > 0 && coder.Code(geometry?.HalfChroma == true ? 1 : 0, Probability.Half) == 1;
         quantiser = CodeBits(coder, quantiser, LayerQuantiser.QuantiserBits);
         geometry ??= LayerGeometry.Create(imageWidth, imageHeight, sizeIndex, halfChroma);
 
@@ -203,7 +202,7 @@ public static class ColorLayerCoder
         variant.Wavelet.Forward(flat, layout);
         int step = LayerQuantiser.BandStep(quantiser, plane.Channel, layout.Low, variant.Wavelet);
         int prediction = plane.Channel == 0 ? NearestIndex(flat[0], step) : 0;
-        long scale = (long)flat[0] * LowBandTypical[plane.Channel] * LayerQuantiser.SampleScale / (128L * step);
+        long scale = (long)flat[0] * LowBandTypical[plane.Channel] * LayerQuantiser.StepFraction / (128L * step);
         return (prediction, (int)Math.Clamp(scale, 1, 1 << 20));
     }
 
@@ -212,7 +211,7 @@ public static class ColorLayerCoder
 
     internal static int NearestIndex(int coefficient, int step)
     {
-        long magnitude = ((long)Math.Abs(coefficient) * LayerQuantiser.SampleScale * 2 + step) / (2L * step);
+        long magnitude = ((long)Math.Abs(coefficient) * LayerQuantiser.StepFraction * 2 + step) / (2L * step);
         return coefficient < 0 ? -(int)magnitude : (int)magnitude;
     }
 
@@ -261,7 +260,25 @@ public static class ColorLayerCoder
         return result;
     }
 
-    private static int BitLength(int value) => value == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)value);
+    /// <summary>Truncated binary code of a value below <paramref name="count"/>: with k = floor(log2 count) and
+    /// u = 2^(k+1) − count, values below u take k bits, the others k + 1 bits (value + u).</summary>
+    private static int CodeTruncated(IBinaryCoder coder, int value, int count)
+    {
+        int k = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)count);
+        int u = (2 << k) - count;
+        if (k == 0 && u == 1)
+        {
+            return 0; // one value: nothing to code
+        }
+
+        int high = CodeBits(coder, value < u ? value : (value + u) >> 1, k);
+        if (high < u)
+        {
+            return high;
+        }
+
+        return (high << 1 | coder.Code((value + u) & 1, Probability.Half)) - u;
+    }
 }
 
 /// <summary>Coder internals that a bit stream depends on; <see cref="Format"/> is the one records use, the others are

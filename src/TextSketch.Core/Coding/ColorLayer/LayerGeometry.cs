@@ -11,7 +11,8 @@ namespace TextSketch.Core.Coding.ColorLayer;
 /// 3, 2 (2^k and 3·2^k), from the largest divisor whose grid has more cells than index 0 down to 2, keeping a divisor
 /// only when its grid has more cells than the previous setting's.</para>
 /// <para>Chroma is either at the luma grid (<see cref="HalfChroma"/> false) or at ceil(Lw / 2) x ceil(Lh / 2): the
-/// size of the luma plane's first wavelet low band, which lets chroma coefficients use the luma ones as context.</para>
+/// size of the luma plane's first wavelet low band, which lets chroma coefficients use the luma ones as context.
+/// Size 0 (the hint's dozen cells) always has full chroma.</para>
 /// </summary>
 public sealed class LayerGeometry : IEquatable<LayerGeometry>
 {
@@ -88,7 +89,7 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
         }
 
         (int w, int h, int d) = sizes[sizeIndex];
-        return new LayerGeometry(imageWidth, imageHeight, sizeIndex, d, w, h, halfChroma);
+        return new LayerGeometry(imageWidth, imageHeight, sizeIndex, d, w, h, halfChroma && sizeIndex > 0);
     }
 
     /// <summary>The setting whose luma grid is closest (in cells, then in shape) to <paramref name="lumaWidth"/> x <paramref name="lumaHeight"/>.</summary>

@@ -11,6 +11,9 @@ internal sealed class PlaneIndices(int channel, BandLayout layout, PlaneIndices?
 
     public int[] Values { get; } = new int[layout.Width * layout.Height];
 
+    /// <summary>The high bands whose band flag said "coded" (the others are all zero).</summary>
+    public HashSet<BandLayout.Band> CodedBands { get; } = [];
+
     /// <summary>For chroma: the luma plane, whose band at level + <see cref="LumaLevelOffset"/> has this plane's band's size.</summary>
     public PlaneIndices? Luma { get; } = luma;
 
@@ -24,6 +27,12 @@ internal sealed class PlaneIndices(int channel, BandLayout layout, PlaneIndices?
 internal interface IIndexChooser
 {
     int Choose(PlaneIndices plane, BandLayout.Band band, int x, int y, CoefficientModel model, in CoefficientContext context);
+
+    /// <summary>A low-band index, given its prediction and the Rice parameter it will be coded with.</summary>
+    int ChooseLow(PlaneIndices plane, int x, int y, int prediction, int set, int riceParameter, CoefficientModel model);
+
+    /// <summary>Whether a high band has any non-zero index: 0 codes it all as zeros.</summary>
+    int ChooseBand(PlaneIndices plane, BandLayout.Band band);
 
     /// <summary>Whether the block of band coefficients whose top-left is (x, y) (band coordinates) has any non-zero
     /// index: 0 codes the whole block as zeros.</summary>
@@ -53,7 +62,8 @@ internal static class LayerPlaneCoder
 
     public const int LowContextBase = BandClasses * OuterClasses * Buckets;
     public const int BlockContextBase = LowContextBase + 2 * LowClasses;
-    public const int ZeroContexts = BlockContextBase + 2 * 3 * 3 * 3 * 4;
+    public const int BandContextBase = BlockContextBase + 2 * 3 * 3 * 3 * 4;
+    public const int ZeroContexts = BandContextBase + 2 * 3 * 3;
     public const int SignContexts = 2 * 3 * 9 + 2;
     public const int MagnitudeContexts = BandClasses * 6 + 2 * LowClasses;
 
@@ -74,47 +84,37 @@ internal static class LayerPlaneCoder
         }
     }
 
+    /// <summary>The low band in raster order: each index as its residual from the median predictor, in Rice code
+    /// whose parameter follows the mean residual magnitude (starting from <paramref name="scale"/>, halved every 8
+    /// values after the first 16).</summary>
     private static void CodeLowBand(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, int firstPrediction, int scale, IIndexChooser? chooser)
     {
-        // Adaptive Rice parameter: the mean residual magnitude so far, starting from the expected one.
         long sum = scale;
         int count = 1;
         BandLayout.Band band = plane.Layout.Low;
         int[] v = plane.Values;
         int stride = plane.Layout.Width;
         int type = plane.Channel == 0 ? 0 : 1;
-        var residuals = new int[band.Width * band.Height];
         for (int y = 0; y < band.Height; y++)
         {
             for (int x = 0; x < band.Width; x++)
             {
                 int prediction = Median(v, stride, x, y, firstPrediction);
-                int activity = Math.Min((x > 0 ? Math.Abs(residuals[y * band.Width + x - 1]) : 0) + (y > 0 ? Math.Abs(residuals[(y - 1) * band.Width + x]) : 0), LowClasses - 1);
-                var context = new CoefficientContext(
-                    LowContextBase + type * LowClasses + activity,
-                    SecondContexts - 2 + type,
-                    ThirdContexts - 2 + type,
-                    BandClasses + type,
-                    2 * 3 * 9 + type,
-                    BandClasses * 6 + type * LowClasses + activity,
-                    6 + type);
-                int value = chooser?.Choose(plane, band, x, y, model, context) ?? 0;
                 int k = 0;
                 while (k < 20 && ((long)count << k) < sum)
                 {
                     k++;
                 }
 
+                int value = chooser?.ChooseLow(plane, x, y, prediction, type, k, model) ?? prediction;
                 int residual = model.CodeRice(coder, type, k, value - prediction);
+                v[y * stride + x] = prediction + residual;
                 sum += Math.Abs(residual);
                 if (++count == 16)
                 {
                     sum = (sum + 1) / 2;
                     count = 8;
                 }
-
-                residuals[y * band.Width + x] = residual;
-                v[y * stride + x] = prediction + residual;
             }
         }
     }
@@ -142,6 +142,15 @@ internal static class LayerPlaneCoder
 
     private static void CodeHighBand(IBinaryCoder coder, CoefficientModel model, PlaneIndices plane, BandLayout.Band band, IIndexChooser? chooser, int blockSize)
     {
+        // Band flag, in context of the plane type, level class and whether the parent band was coded (or is none).
+        int parentState = band.Parent is null ? 2 : plane.CodedBands.Contains(band.Parent) ? 1 : 0;
+        int bandContext = BandContextBase + ((plane.Channel == 0 ? 0 : 3) + Math.Min(band.Level, 3) - 1) * 3 + parentState;
+        if (model.CodeFlag(coder, bandContext, chooser?.ChooseBand(plane, band) ?? 0) == 0)
+        {
+            return;
+        }
+
+        plane.CodedBands.Add(band);
         var contexts = new BandContexts(plane, band, blockSize);
         int[] v = plane.Values;
         int stride = plane.Layout.Width;

@@ -1,31 +1,35 @@
 namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
-/// Step sizes. The quantiser index q (0 … 63, 0 finest) gives the base step Δ = 2^((q − 6) / 6) pixel levels,
-/// in integers: Δ·256 = (M[q mod 6] &lt;&lt; (q / 6)) &gt;&gt; 1 with M = 256, 287, 323, 362, 406, 456. A band's step
+/// Step sizes. The quantiser index q (0 … 127, 0 finest) gives the base step Δ = 2^((q − 12) / 12) pixel levels,
+/// in integers: Δ·256 = (M[q mod 12] &lt;&lt; (q / 12)) &gt;&gt; 1 with M = round(256 · 2^(i/12)) = 256, 271, 287, 304, 323,
+/// 342, 362, 384, 406, 431, 456, 483. A band's step
 /// divides Δ by the square root of the band's synthesis gain (the energy its unit coefficient puts into the plane),
 /// so that a step costs the same squared error in every band, and multiplies it by the plane's factor (Co is coded
-/// 1/sqrt(2/3) coarser: its error weighs 2/3 of Y's in RGB). Samples are in 1/16 pixel levels; steps in 1/16 of
+/// 1/sqrt(2/3) coarser: its error weighs 2/3 of Y's in RGB). Samples are in 1/64 pixel levels; steps in 1/16 of
 /// a sample unit.
 /// </summary>
 internal static class LayerQuantiser
 {
-    public const int Levels = 64;
-    public const int QuantiserBits = 6;
+    public const int Levels = 128;
+    public const int QuantiserBits = 7;
 
     /// <summary>The reconstruction of index k ≥ 1 sits at (k − Offset/16) steps: just below the interval's centre,
     /// where a peaked (Laplacian) distribution's mass is.</summary>
     public const int Offset = 0;
 
     /// <summary>Samples per pixel level.</summary>
-    public const int SampleScale = 16;
+    public const int SampleScale = 64;
+
+    /// <summary>Steps are integers in 1/16 of a sample.</summary>
+    public const int StepFraction = 16;
 
     /// <summary>The sample range of a plane: Y 0 … 255, Co and Cg −127.5 … 127.5 pixel levels.</summary>
-    public static int MinSample(int channel) => channel == 0 ? 0 : -2040;
+    public static int MinSample(int channel) => channel == 0 ? 0 : -255 * SampleScale / 2;
 
-    public static int MaxSample(int channel) => channel == 0 ? 4080 : 2040;
+    public static int MaxSample(int channel) => channel == 0 ? 255 * SampleScale : 255 * SampleScale / 2;
 
-    private static readonly int[] Mantissa = [256, 287, 323, 362, 406, 456];
+    private static readonly int[] Mantissa = [256, 271, 287, 304, 323, 342, 362, 384, 406, 431, 456, 483];
 
     /// <summary>Per-plane step factors in 1/4096: Y, Co, Cg.</summary>
     internal static readonly int[] PlaneFactor = [4096, 5017, 4096];
@@ -38,7 +42,7 @@ internal static class LayerQuantiser
             throw new ArgumentOutOfRangeException(nameof(quantiser), $"The quantiser index is 0 … {Levels - 1}, not {quantiser}.");
         }
 
-        return ((long)Mantissa[quantiser % 6] << (quantiser / 6)) >> 1;
+        return ((long)Mantissa[quantiser % 12] << (quantiser / 12)) >> 1;
     }
 
     /// <summary>A band's step in 1/16 sample units (at least 1).</summary>
@@ -46,7 +50,7 @@ internal static class LayerQuantiser
     {
         long wx = wavelet.Weight(band.XStages, band.XHigh);
         long wy = wavelet.Weight(band.YStages, band.YHigh);
-        long step = (BaseStep(quantiser) * PlaneFactor[plane] >> 12) * wx * wy;
+        long step = (BaseStep(quantiser) * (SampleScale / 16) * PlaneFactor[plane] >> 12) * wx * wy;
         return (int)Math.Clamp((step + (1L << 23)) >> 24, 1, int.MaxValue);
     }
 
@@ -58,7 +62,7 @@ internal static class LayerQuantiser
             return 0;
         }
 
-        long magnitude = Math.Abs((long)index) * SampleScale - (lowBand ? 0 : Offset);
+        long magnitude = Math.Abs((long)index) * StepFraction - (lowBand ? 0 : Offset);
         long value = (magnitude * step + 128) >> 8;
         value = Math.Min(value, 1 << 24); // only corrupt input gets here
         return index < 0 ? -(int)value : (int)value;

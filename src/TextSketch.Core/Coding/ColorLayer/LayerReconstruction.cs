@@ -4,7 +4,7 @@ namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
 /// The layer as the decoder rebuilds it (and the encoder, bit for bit): Y, Co and Cg planes on their grids in
-/// 1/16 pixel levels (Y 0 … 4080, Co and Cg −2040 … 2040).
+/// 1/64 pixel levels (Y 0 … 16320, Co and Cg −8160 … 8160).
 /// </summary>
 public sealed class LayerReconstruction
 {
@@ -25,13 +25,13 @@ public sealed class LayerReconstruction
     /// <summary>The quantiser index it was coded with (0 finest … 63).</summary>
     public int Quantiser { get; }
 
-    /// <summary>Y in 1/16 levels, on the luma grid.</summary>
+    /// <summary>Y in 1/64 levels, on the luma grid.</summary>
     public short[] Luma { get; }
 
-    /// <summary>Co in 1/16 levels, on the chroma grid.</summary>
+    /// <summary>Co in 1/64 levels, on the chroma grid.</summary>
     public short[] OrangeChroma { get; }
 
-    /// <summary>Cg in 1/16 levels, on the chroma grid.</summary>
+    /// <summary>Cg in 1/64 levels, on the chroma grid.</summary>
     public short[] GreenChroma { get; }
 
     public short[] Plane(int channel) => channel switch

@@ -1,21 +1,23 @@
 namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
-/// An integer lifting wavelet: each step adds floor((c (a + b) + 2^11) / 2^12) of two neighbours of the other
-/// phase, with c a 12-bit fixed-point constant, so the inverse (the same steps subtracted in reverse order) is exact
+/// An integer lifting wavelet: each step adds floor((c (a + b) + 2^13) / 2^14) of two neighbours of the other
+/// phase, with c a fixed-point constant in 1/2^14, so the inverse (the same steps subtracted in reverse order) is exact
 /// on every machine. Signals are split into even samples s (ceil(n / 2), the low band) and odd samples d
 /// (floor(n / 2), the high band) with whole-sample symmetric extension at both ends; a signal of one sample is left
 /// as it is. No scaling step: the band gains go into the quantiser's step sizes instead.
 /// </summary>
 internal sealed class LiftingWavelet
 {
-    /// <summary>CDF 9/7 (JPEG 2000's irreversible filter): α, β, γ, δ in 1/4096.</summary>
-    public static readonly LiftingWavelet Cdf97 = new("cdf97", [-6497, -217, 3616, 1817]);
+    /// <summary>CDF 9/7 (JPEG 2000's irreversible filter): α, β, γ, δ in 1/16384, the first three chosen within a
+    /// few units of the exact values so that the high band of a constant is zero to 1e-6 (exact rounding of each
+    /// constant leaves 3e-4 of the signal's level in it, which the quantiser then has to code).</summary>
+    public static readonly LiftingWavelet Cdf97 = new("cdf97", [-25986, -867, 14468, 7266]);
 
-    /// <summary>LeGall 5/3 (JPEG 2000's reversible filter, here with 12-bit rounding): −1/2, 1/4.</summary>
-    public static readonly LiftingWavelet Cdf53 = new("cdf53", [-2048, 1024]);
+    /// <summary>LeGall 5/3 (JPEG 2000's reversible filter, here with 14-bit rounding): −1/2, 1/4.</summary>
+    public static readonly LiftingWavelet Cdf53 = new("cdf53", [-8192, 4096]);
 
-    private const int Shift = 12;
+    private const int Shift = 14;
     private const long Round = 1 << (Shift - 1);
 
     private readonly int[] _steps;

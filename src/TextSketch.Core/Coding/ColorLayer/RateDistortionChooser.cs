@@ -9,7 +9,7 @@ namespace TextSketch.Core.Coding.ColorLayer;
 /// </summary>
 internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, LayerCodingOptions options, LayerCoderVariant variant) : IIndexChooser
 {
-    private readonly double _lambda = options.Lambda * Square(LayerQuantiser.BaseStep(quantiser) / 16.0);
+    private readonly double _lambda = options.Lambda * Square(LayerQuantiser.BaseStep(quantiser) * (LayerQuantiser.SampleScale / 256.0));
     private int[] _coefficients = [];
     private int _stride;
     private BandLayout.Band? _band;
@@ -39,12 +39,52 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
         SelectBand(plane, band);
 
         int c = _coefficients[(band.Y0 + y) * _stride + band.X0 + x];
-        if (band.Orientation == BandLayout.Orientation.Low)
+        return Decide(c, model, context).Index;
+    }
+
+    /// <summary>The nearest level, or one or two levels nearer the prediction where that costs less.</summary>
+    public int ChooseLow(PlaneIndices plane, int x, int y, int prediction, int set, int riceParameter, CoefficientModel model)
+    {
+        BandLayout.Band band = plane.Layout.Low;
+        SelectBand(plane, band);
+        int c = _coefficients[y * _stride + x];
+        int nearest = ColorLayerCoder.NearestIndex(c, _step);
+        int toward = Math.Sign(prediction - nearest);
+        int best = nearest;
+        double bestCost = double.MaxValue;
+        for (int move = 0; move <= 2 && (move == 0 || nearest + (move - 1) * toward != prediction); move++)
         {
-            return ColorLayerCoder.NearestIndex(c, _step);
+            int k = nearest + move * toward;
+            double error = c - LayerQuantiser.Dequantise(k, _step, true);
+            double cost = _weight * error * error + _lambda * model.RiceCost(set, riceParameter, k - prediction);
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = k;
+            }
         }
 
-        return Decide(c, model, context).Index;
+        return best;
+    }
+
+    /// <summary>Codes the band when any coefficient reaches 3/4 of its step (smaller ones the block decisions would
+    /// zero anyway).</summary>
+    public int ChooseBand(PlaneIndices plane, BandLayout.Band band)
+    {
+        SelectBand(plane, band);
+        long threshold = 3L * _step; // |c| * 16 / step >= 3/4  <=>  64 |c| >= 3 step
+        for (int y = band.Y0; y < band.Y0 + band.Height; y++)
+        {
+            for (int x = band.X0; x < band.X0 + band.Width; x++)
+            {
+                if (64L * Math.Abs(_coefficients[y * _stride + x]) >= threshold)
+                {
+                    return 1;
+                }
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>Codes the block unless zeroing it all costs less: its coefficients are decided tentatively in raster
@@ -85,8 +125,8 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
         int magnitude = Math.Abs(c);
         int sign = c < 0 ? -1 : 1;
         // Nearest level: reconstructions sit at (k − Offset/16) steps.
-        double steps = magnitude * (double)LayerQuantiser.SampleScale / _step;
-        int nearest = (int)(steps + LayerQuantiser.Offset / 16.0 + 0.5);
+        double steps = magnitude * (double)LayerQuantiser.StepFraction / _step;
+        int nearest = (int)(steps + LayerQuantiser.Offset / (double)LayerQuantiser.StepFraction + 0.5);
         int best = 0;
         double bestCost = double.MaxValue;
         foreach (int k in nearest > 1 ? [nearest, nearest - 1, 0] : nearest == 1 ? [1, 0] : (int[])[0])

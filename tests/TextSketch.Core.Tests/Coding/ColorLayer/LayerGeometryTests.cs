@@ -59,6 +59,14 @@ public class LayerGeometryTests
         for (int s = 0; s < LayerGeometry.SizeCount(width, height); s++)
         {
             LayerGeometry g = LayerGeometry.Create(width, height, s, halfChroma: true);
+            if (s == 0)
+            {
+                // The hint's grid keeps full chroma.
+                Assert.False(g.HalfChroma);
+                Assert.Equal((g.LumaWidth, g.LumaHeight), (g.ChromaWidth, g.ChromaHeight));
+                continue;
+            }
+
             Assert.Equal(((g.LumaWidth + 1) / 2, (g.LumaHeight + 1) / 2), (g.ChromaWidth, g.ChromaHeight));
             LayerGeometry full = LayerGeometry.Create(width, height, s, halfChroma: false);
             Assert.Equal((full.LumaWidth, full.LumaHeight), (full.ChromaWidth, full.ChromaHeight));
