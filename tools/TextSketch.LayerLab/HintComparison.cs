@@ -50,11 +50,7 @@ internal static class HintComparison
             {
                 for (int q = 20; q < 80; q += 2)
                 {
-                    ColorLayerCoder.Statistics = new double[24];
                     LayerTrial t = ColorLayerCoder.Trial(target, q);
-                    double[] st = ColorLayerCoder.Statistics;
-                    ColorLayerCoder.Statistics = null;
-                    Console.WriteLine("    " + string.Join(" ", st.Select(v => v.ToString("F1"))));
                     Console.WriteLine($"  q {q}: {t.Bytes} B {t.Bits:F1} bits, thumbnail PSNR {Lab.Psnr(reference, t.Reconstruction.ToThumbnail()):F2}, weighted error {t.WeightedError:F0}");
                 }
             }

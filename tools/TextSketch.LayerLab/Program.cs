@@ -42,46 +42,6 @@ switch (args[0])
         }
 
         return 0;
-    case "flat":
-    {
-        var image = new RgbImage(768, 512);
-        for (int i = 0; i < 768 * 512; i++)
-        {
-            image.Pixels[3 * i] = 90;
-            image.Pixels[3 * i + 1] = 140;
-            image.Pixels[3 * i + 2] = 200;
-        }
-
-        {
-            var layout = new BandLayout(96, 64);
-            var plane = Enumerable.Repeat(2280, 96 * 64).ToArray();
-            LiftingWavelet.Cdf97.Forward(plane, layout);
-            for (int i = 0; i < plane.Length; i++)
-            {
-                if (plane[i] != 0 && (i % 96 >= layout.Low.Width || i / 96 >= layout.Low.Height))
-                {
-                    Console.Write($"({i % 96},{i / 96})={plane[i]} ");
-                }
-            }
-
-            Console.WriteLine();
-        }
-
-        foreach (int q in new[] { 0, 16, 60 })
-        {
-            ColorLayerCoder.Statistics = new double[24];
-            LayerTrial t = ColorLayerCoder.Trial(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 9, true)), q);
-            double[] st = ColorLayerCoder.Statistics;
-            ColorLayerCoder.Statistics = null;
-            Console.WriteLine($"flat q {q}: {t.Bytes} B; " + string.Join(" ", st.Select(v => v.ToString("F1"))));
-        }
-
-        return 0;
-    }
-
-    case "spent":
-        Spent(files);
-        return 0;
     case "gains":
         Gains();
         return 0;
@@ -104,7 +64,9 @@ static void Help()
     Console.WriteLine("""
         TextSketch.LayerLab <command> [photo folder (default /work/bench-data/photos)] [work folder]
           sweep     our coder: bytes and thumbnail PSNR per size and quantiser (mean over photos)
-          variants  the format's coder against the alternatives tried (CDF 5/3, model rates, full chroma)
+          variants  the format's coder against the alternatives tried (CDF 5/3, block sizes, model rates, λ, chroma)
+          score     one mean PSNR per size over fixed budgets (full chroma): for comparing coder changes
+          curves    CSV of bytes and PSNR per photo, size and quantiser (full chroma)
           anchors   the RD table: ours vs WebP, JPEG XL, AVIF thumbnails of the same size at the same bytes (markdown)
           hint      the smallest layer setting against the old 12-cell colour hint
           time      encode / decode time per layer, one thread
@@ -212,28 +174,6 @@ static void Score(string[] files, int[] divisors)
     }
 
     Console.WriteLine($"overall {total:F3} dB ({clock.Elapsed.TotalSeconds:F0} s)");
-}
-
-static void Spent(string[] files)
-{
-    var images = files.Select(f => ImageReader.Read(f)).ToArray();
-    foreach ((int d, int q) in new[] { (0, 44), (32, 80), (8, 68), (4, 72), (4, 56) })
-    {
-        ColorLayerCoder.Statistics = new double[24];
-        double bytes = 0;
-        foreach (RgbImage image in images)
-        {
-            bytes += Lab.Measure(image, d, q, LayerCoderVariant.Format, false, LayerCodingOptions.Default).Bytes;
-        }
-
-        double[] s = ColorLayerCoder.Statistics;
-        ColorLayerCoder.Statistics = null;
-        Console.WriteLine($"divisor {d} q {q}: {bytes / images.Length:F0} B mean; bytes per photo by kind (encoder side) (zero, block, sign, >1, >2, length, mantissa, direct):");
-        for (int p = 0; p < 3; p++)
-        {
-            Console.WriteLine($"  {new[] { "Y ", "Co", "Cg" }[p]}: " + string.Join("  ", Enumerable.Range(0, 8).Select(k => $"{s[p * 8 + k] / 16 / images.Length,7:F1}")));
-        }
-    }
 }
 
 static void Gains()

@@ -1,15 +1,18 @@
 namespace TextSketch.Core.Coding.ColorLayer;
 
-/// <summary>Where a coefficient's decisions take their probabilities from (indices into <see cref="CoefficientModel"/>'s tables).</summary>
-/// <param name="Zero">The primary context (neighbourhood bucket, outer class, band class) of the zero and magnitude decisions.</param>
-/// <param name="Zero2">The second: the capped magnitudes of W, N and the parent, band class.</param>
-/// <param name="Zero3">The third: a wide activity sum (more neighbours, the parent's neighbourhood), band class.</param>
-/// <param name="Selector">The mixers' weight set (the band class).</param>
-internal readonly record struct CoefficientContext(int Zero, int Zero2, int Zero3, int Selector, int Sign, int Magnitude, int Remainder);
+/// <summary>Where a high-band coefficient's decisions take their probabilities from (see <see cref="BandContexts.At"/>).</summary>
+/// <param name="First">Neighbourhood bucket × outer class × band class: the first model of the mixed decisions.</param>
+/// <param name="Second">|W|, |N|, |parent| capped at 2 and |NW| + |NE| capped at 2, × band class.</param>
+/// <param name="Third">A wide activity sum in 12 buckets × band class.</param>
+/// <param name="Selector">The mixers' weight set: the band class.</param>
+/// <param name="Sign">Signs of W and N × orientation × luma or chroma.</param>
+/// <param name="Remainder">The remainder's context set: luma or chroma × level class.</param>
+internal readonly record struct CoefficientContext(int First, int Second, int Third, int Selector, int Sign, int Remainder);
 
 /// <summary>
-/// One binary decision predicted by three adaptive context models mixed in the logistic domain (<see cref="Mixer"/>,
-/// one weight set per selector). Costs for the encoder's decisions are estimated from the first model alone.
+/// One binary decision predicted by three adaptive context models mixed in the logistic domain (<see cref="Mixer"/>:
+/// weights 1/3 each at the start, learning rate 2, one weight set per selector). The encoder's cost estimates use
+/// the models' equal-weight mix, which needs no mixer state.
 /// </summary>
 internal sealed class MixedDecision
 {
@@ -18,52 +21,58 @@ internal sealed class MixedDecision
     private readonly AdaptiveBitModel _third;
     private readonly Mixer _mixer;
 
-    public MixedDecision(int first, int second, int third, int selectors, int rateLimit)
+    public MixedDecision(int rateLimit)
     {
-        _first = new AdaptiveBitModel(first, rateLimit);
-        _second = new AdaptiveBitModel(second, rateLimit);
-        _third = new AdaptiveBitModel(third, rateLimit);
-        _mixer = new Mixer(3, selectors, learningRate: 3, initialWeight: 21845);
+        _first = new AdaptiveBitModel(LayerPlaneCoder.FirstContexts, rateLimit);
+        _second = new AdaptiveBitModel(LayerPlaneCoder.SecondContexts, rateLimit);
+        _third = new AdaptiveBitModel(LayerPlaneCoder.ThirdContexts, rateLimit);
+        _mixer = new Mixer(3, LayerPlaneCoder.BandClasses, learningRate: 2, initialWeight: 21845);
     }
 
-    public int Code(IBinaryCoder coder, int c1, int c2, int c3, int selector, int bit)
+    public int Code(IBinaryCoder coder, in CoefficientContext c, int bit)
     {
-        _mixer.Add(_first[c1] >> 4);
-        _mixer.Add(_second[c2] >> 4);
-        _mixer.Add(_third[c3] >> 4);
-        int p = _mixer.Mix(selector) << 4;
-        bit = coder.Code(bit, p);
+        _mixer.Add(_first[c.First] >> 4);
+        _mixer.Add(_second[c.Second] >> 4);
+        _mixer.Add(_third[c.Third] >> 4);
+        bit = coder.Code(bit, _mixer.Mix(c.Selector) << 4);
         _mixer.Update(bit);
-        _first.Update(c1, bit);
-        _second.Update(c2, bit);
-        _third.Update(c3, bit);
+        _first.Update(c.First, bit);
+        _second.Update(c.Second, bit);
+        _third.Update(c.Third, bit);
         return bit;
     }
 
     public double Cost(in CoefficientContext c, int bit)
     {
-        int stretched = (Logistic.Stretch(_first[c.Zero] >> 4) + Logistic.Stretch(_second[c.Zero2] >> 4) + Logistic.Stretch(_third[c.Zero3] >> 4)) / 3;
+        int stretched = (Logistic.Stretch(_first[c.First] >> 4) + Logistic.Stretch(_second[c.Second] >> 4) + Logistic.Stretch(_third[c.Third] >> 4)) / 3;
         return BitCost.Of(bit, Logistic.Squash(stretched) << 4);
     }
 }
 
 /// <summary>
-/// The adaptive probabilities of the layer's coefficients and the syntax of one coefficient v:
+/// The adaptive probabilities of one layer (shared by its three planes) and the syntax of its values:
 /// <code>
-///   nonzero            v != 0                      (context: Zero)
-///   sign               v &lt; 0                       (context: Sign)
-///   above one          |v| &gt; 1                      (context: Magnitude)
-///   above two          |v| &gt; 2                      (context: Magnitude)
-///   remainder          |v| − 3, adaptive Elias-gamma (context set: Remainder)
+///   high-band coefficient v:
+///     nonzero      v != 0                 mixed decision
+///     sign         v &lt; 0                  adaptive, Sign context
+///     above one    |v| &gt; 1                 mixed decision
+///     above two    |v| &gt; 2                 mixed decision
+///     remainder    |v| − 3                adaptive Elias-gamma, Remainder set
+///   low-band residual r: Rice code with an escape (<see cref="CodeRice"/>)
+///   band and block flags: adaptive, one table
 /// </code>
-/// Each later decision is present only when the earlier ones leave the value open.
+/// Each later decision of a coefficient is present only when the earlier ones leave the value open.
 /// </summary>
 internal sealed class CoefficientModel
 {
+    /// <summary>Remainder context sets: 6 for the high bands (luma or chroma × level class), 2 for Rice escapes.</summary>
     public const int RemainderSets = 8;
 
     /// <summary>Unary steps of a Rice code before its escape.</summary>
     public const int RiceEscape = 3;
+
+    /// <summary>Rice parameters 0 … 20.</summary>
+    public const int RiceParameters = 21;
 
     /// <summary>Longest remainder (bits under the leading one) a stream may hold; longer only in corrupt input.</summary>
     private const int MaxLength = 24;
@@ -71,45 +80,42 @@ internal sealed class CoefficientModel
     /// <summary>Remainder mantissa bits below the leading one that are modelled (the rest at p = 1/2).</summary>
     private const int ModelledMantissa = 2;
 
-    private readonly AdaptiveBitModel _zero;
+    private readonly AdaptiveBitModel _flags;
     private readonly MixedDecision _nonzero;
-    private readonly MixedDecision _one;
-    private readonly MixedDecision _two;
+    private readonly MixedDecision _aboveOne;
+    private readonly MixedDecision _aboveTwo;
     private readonly AdaptiveBitModel _sign;
-    private readonly AdaptiveBitModel _rice = new(2 * 21 * RiceEscape, 4);
-    private readonly AdaptiveBitModel _aboveOne;
-    private readonly AdaptiveBitModel _aboveTwo;
+    private readonly AdaptiveBitModel _rice;
     private readonly AdaptiveBitModel _length;
     private readonly AdaptiveBitModel _mantissa;
 
-    public CoefficientModel(int zeroContexts, int signContexts, int magnitudeContexts, int rateLimit)
+    public CoefficientModel(int rateLimit)
     {
-        _zero = new AdaptiveBitModel(zeroContexts, rateLimit);
-        _nonzero = new MixedDecision(zeroContexts, LayerPlaneCoder.SecondContexts, LayerPlaneCoder.ThirdContexts, LayerPlaneCoder.Selectors, rateLimit);
-        _one = new MixedDecision(zeroContexts, LayerPlaneCoder.SecondContexts, LayerPlaneCoder.ThirdContexts, LayerPlaneCoder.Selectors, rateLimit);
-        _two = new MixedDecision(zeroContexts, LayerPlaneCoder.SecondContexts, LayerPlaneCoder.ThirdContexts, LayerPlaneCoder.Selectors, rateLimit);
-        _sign = new AdaptiveBitModel(signContexts, rateLimit);
-        _aboveOne = new AdaptiveBitModel(magnitudeContexts, rateLimit);
-        _aboveTwo = new AdaptiveBitModel(magnitudeContexts, rateLimit);
+        _flags = new AdaptiveBitModel(LayerPlaneCoder.FlagContexts, rateLimit);
+        _nonzero = new MixedDecision(rateLimit);
+        _aboveOne = new MixedDecision(rateLimit);
+        _aboveTwo = new MixedDecision(rateLimit);
+        _sign = new AdaptiveBitModel(LayerPlaneCoder.SignContexts, rateLimit);
+        _rice = new AdaptiveBitModel(2 * RiceParameters * RiceEscape, 4);
         _length = new AdaptiveBitModel(RemainderSets * (MaxLength + 1), rateLimit);
         _mantissa = new AdaptiveBitModel(RemainderSets * (MaxLength + 1) << ModelledMantissa, rateLimit);
     }
 
-    /// <summary>Codes (or decodes) one coefficient; returns it.</summary>
+    /// <summary>Codes (or decodes) one high-band coefficient; returns it.</summary>
     public int Code(IBinaryCoder coder, in CoefficientContext context, int value)
     {
-        if (Mixed(coder, _nonzero, context, value != 0 ? 1 : 0, 0) == 0)
+        if (_nonzero.Code(coder, context, value != 0 ? 1 : 0) == 0)
         {
             return 0;
         }
 
         int negative = Bit(coder, _sign, context.Sign, value < 0 ? 1 : 0);
         int magnitude = Math.Abs(value);
-        if (Mixed(coder, _one, context, magnitude > 1 ? 1 : 0, 3) == 0)
+        if (_aboveOne.Code(coder, context, magnitude > 1 ? 1 : 0) == 0)
         {
             magnitude = 1;
         }
-        else if (Mixed(coder, _two, context, magnitude > 2 ? 1 : 0, 4) == 0)
+        else if (_aboveTwo.Code(coder, context, magnitude > 2 ? 1 : 0) == 0)
         {
             magnitude = 2;
         }
@@ -121,17 +127,40 @@ internal sealed class CoefficientModel
         return negative != 0 ? -magnitude : magnitude;
     }
 
-    /// <summary>A signed value as its zig-zag map u (0, −1, 1, −2, ...) in Rice code with parameter k and an
-    /// escape: h = u &gt;&gt; k in unary up to <see cref="RiceEscape"/> (adaptive per set, k and position), beyond that
-    /// h − <see cref="RiceEscape"/> as a remainder (set 6 + set), then the low k bits at p = 1/2. The escape keeps a
-    /// parameter that is still far too small (the first values of a plane) from costing a long unary run.</summary>
+    /// <summary>About the bits <see cref="Code"/> would spend on <paramref name="value"/> now (the model unchanged).</summary>
+    public double Cost(in CoefficientContext context, int value)
+    {
+        double bits = _nonzero.Cost(context, value != 0 ? 1 : 0);
+        if (value == 0)
+        {
+            return bits;
+        }
+
+        int magnitude = Math.Abs(value);
+        bits += BitCost.Of(value < 0 ? 1 : 0, _sign[context.Sign]);
+        bits += _aboveOne.Cost(context, magnitude > 1 ? 1 : 0);
+        if (magnitude == 1)
+        {
+            return bits;
+        }
+
+        bits += _aboveTwo.Cost(context, magnitude > 2 ? 1 : 0);
+        return magnitude == 2 ? bits : bits + RemainderCost(context.Remainder, magnitude - 3);
+    }
+
+    /// <summary>
+    /// A signed value as its zig-zag map u (0, −1, 1, −2, ...) in Rice code with parameter k and an escape:
+    /// h = u &gt;&gt; k in unary up to <see cref="RiceEscape"/> (adaptive bits per set, k and position), beyond that
+    /// h − <see cref="RiceEscape"/> as a remainder (set 6 + set), then the low k bits of u at p = 1/2. The escape keeps
+    /// a parameter that is still far too small (the first values of a plane) from costing a long unary run.
+    /// </summary>
     public int CodeRice(IBinaryCoder coder, int set, int k, int value)
     {
         uint u = (uint)((value << 1) ^ (value >> 31));
         int high = (int)(u >> k);
-        int baseContext = (set * 21 + k) * RiceEscape;
+        int contexts = (set * RiceParameters + k) * RiceEscape;
         int decoded = 0;
-        while (decoded < RiceEscape && Bit(coder, _rice, baseContext + decoded, decoded < high ? 1 : 0) == 1)
+        while (decoded < RiceEscape && Bit(coder, _rice, contexts + decoded, decoded < high ? 1 : 0) == 1)
         {
             decoded++;
         }
@@ -147,74 +176,30 @@ internal sealed class CoefficientModel
             result = (result << 1) | (uint)coder.Code((int)((u >> i) & 1), Probability.Half);
         }
 
-        if (Spent is not null)
-        {
-            Spent[Plane * 8 + 7] += k;
-        }
-
         return (int)(result >> 1) ^ -(int)(result & 1);
     }
 
-    /// <summary>The bits <see cref="CodeRice"/> would spend on <paramref name="value"/> now.</summary>
+    /// <summary>About the bits <see cref="CodeRice"/> would spend on <paramref name="value"/> now.</summary>
     public double RiceCost(int set, int k, int value)
     {
         int high = (int)((uint)((value << 1) ^ (value >> 31)) >> k);
-        int baseContext = (set * 21 + k) * RiceEscape;
+        int contexts = (set * RiceParameters + k) * RiceEscape;
         double bits = k;
         for (int i = 0; i <= Math.Min(high, RiceEscape - 1); i++)
         {
-            bits += BitCost.Of(i < high ? 1 : 0, _rice[baseContext + i]);
+            bits += BitCost.Of(i < high ? 1 : 0, _rice[contexts + i]);
         }
 
-        if (high >= RiceEscape)
-        {
-            int length = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)(high - RiceEscape + 1));
-            bits += 2 * length + 1;
-        }
-
-        return bits;
+        return high >= RiceEscape ? bits + RemainderCost(6 + set, high - RiceEscape) : bits;
     }
 
-    /// <summary>Codes (or decodes) a flag with the zero table's probabilities.</summary>
-    public int CodeFlag(IBinaryCoder coder, int context, int bit) => Bit(coder, _zero, context, bit);
+    /// <summary>Codes (or decodes) a band or block flag.</summary>
+    public int CodeFlag(IBinaryCoder coder, int context, int bit) => Bit(coder, _flags, context, bit);
 
-    public double FlagCost(int context, int bit) => BitCost.Of(bit, _zero[context]);
+    public double FlagCost(int context, int bit) => BitCost.Of(bit, _flags[context]);
 
-    /// <summary>The bits <see cref="Code"/> would spend on <paramref name="value"/> now (the model unchanged).</summary>
-    public double Cost(in CoefficientContext context, int value)
-    {
-        double bits = _nonzero.Cost(context, value != 0 ? 1 : 0);
-        if (value == 0)
-        {
-            return bits;
-        }
-
-        int magnitude = Math.Abs(value);
-        bits += BitCost.Of(value < 0 ? 1 : 0, _sign[context.Sign]);
-        bits += _one.Cost(context, magnitude > 1 ? 1 : 0);
-        if (magnitude == 1)
-        {
-            return bits;
-        }
-
-        bits += _two.Cost(context, magnitude > 2 ? 1 : 0);
-        if (magnitude == 2)
-        {
-            return bits;
-        }
-
-        uint v = (uint)(magnitude - 3) + 1;
-        int length = 31 - System.Numerics.BitOperations.LeadingZeroCount(v);
-        int set = context.Remainder * (MaxLength + 1);
-        for (int i = 0; i <= length && i < MaxLength; i++)
-        {
-            bits += BitCost.Of(i < length ? 1 : 0, _length[set + i]);
-        }
-
-        return bits + length; // mantissa bits: about one each
-    }
-
-    /// <summary>value + 1 as its bit length in unary (adaptive per position) and the bits under its leading one.</summary>
+    /// <summary>value + 1 as its bit length in unary (adaptive per position) and the bits under its leading one
+    /// (the top two adaptive, by length and the bits above them).</summary>
     private int CodeRemainder(IBinaryCoder coder, int set, int value)
     {
         uint v = (uint)value + 1;
@@ -223,10 +208,9 @@ internal sealed class CoefficientModel
         int codedLength = 0;
         while (Bit(coder, _length, lengths + codedLength, codedLength < length ? 1 : 0) == 1)
         {
-            codedLength++;
-            if (codedLength > MaxLength)
+            if (++codedLength > MaxLength)
             {
-                throw new InvalidDataException("A colour-layer coefficient is out of range.");
+                throw new InvalidDataException("A colour-layer value is out of range.");
             }
         }
 
@@ -234,19 +218,14 @@ internal sealed class CoefficientModel
         for (int i = codedLength - 1; i >= 0; i--)
         {
             int bit = (int)((v >> i) & 1);
-            int position = codedLength - 1 - i;
-            if (position < ModelledMantissa)
+            if (codedLength - 1 - i < ModelledMantissa)
             {
-                int context = ((set * (MaxLength + 1) + codedLength) << ModelledMantissa) + (int)(decoded & ((1 << ModelledMantissa) - 1));
+                int context = ((lengths + codedLength) << ModelledMantissa) + (int)(decoded & ((1 << ModelledMantissa) - 1));
                 bit = Bit(coder, _mantissa, context, bit);
             }
             else
             {
                 bit = coder.Code(bit, Probability.Half);
-                if (Spent is not null)
-                {
-                    Spent[Plane * 8 + 7] += 1;
-                }
             }
 
             decoded = (decoded << 1) | (uint)bit;
@@ -255,46 +234,23 @@ internal sealed class CoefficientModel
         return (int)(decoded - 1);
     }
 
-    /// <summary>Measurement only (LayerLab): when set, the ideal bits of each decision are added to
-    /// Spent[<see cref="Plane"/> * 8 + kind] (kinds: zero, block, sign, above one, above two, length, mantissa, direct).</summary>
-    internal double[]? Spent { get; set; }
-
-    internal int Plane { get; set; }
-
-    private int Mixed(IBinaryCoder coder, MixedDecision decision, in CoefficientContext context, int bit, int kind)
+    /// <summary>The length bits as modelled, a bit for each mantissa bit.</summary>
+    private double RemainderCost(int set, int value)
     {
-        if (Spent is null)
+        int length = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)value + 1);
+        int lengths = set * (MaxLength + 1);
+        double bits = length;
+        for (int i = 0; i <= Math.Min(length, MaxLength - 1); i++)
         {
-            return decision.Code(coder, context.Zero, context.Zero2, context.Zero3, context.Selector, bit);
+            bits += BitCost.Of(i < length ? 1 : 0, _length[lengths + i]);
         }
 
-        var probe = new ProbeCoder(coder);
-        bit = decision.Code(probe, context.Zero, context.Zero2, context.Zero3, context.Selector, bit);
-        Spent[Plane * 8 + kind] += probe.Bits;
-        return bit;
+        return bits;
     }
 
-    private sealed class ProbeCoder(IBinaryCoder inner) : IBinaryCoder
-    {
-        public double Bits { get; private set; }
-
-        public int Code(int bit, int probabilityOfOne)
-        {
-            bit = inner.Code(bit, probabilityOfOne);
-            Bits += BitCost.Of(bit, probabilityOfOne);
-            return bit;
-        }
-    }
-
-    private int Bit(IBinaryCoder coder, AdaptiveBitModel model, int context, int bit)
+    private static int Bit(IBinaryCoder coder, AdaptiveBitModel model, int context, int bit)
     {
         bit = coder.Code(bit, model[context]);
-        if (Spent is not null)
-        {
-            int kind = model == _zero ? (context >= LayerPlaneCoder.BlockContextBase ? 1 : 0) : model == _sign ? 2 : model == _aboveOne ? 3 : model == _aboveTwo ? 4 : model == _length ? 5 : 6;
-            Spent[Plane * 8 + kind] += BitCost.Of(bit, model[context]);
-        }
-
         model.Update(context, bit);
         return bit;
     }

@@ -131,9 +131,6 @@ public static class ColorLayerCoder
         }
     }
 
-    /// <summary>Measurement only (LayerLab, single-threaded): where the bits go, see <see cref="CoefficientModel.Spent"/>.</summary>
-    internal static double[]? Statistics { get; set; }
-
     internal static LayerTrial Trial(LayerPlanes target, int quantiser, LayerCodingOptions options, LayerCoderVariant variant)
     {
         var encoder = new RangeEncoder();
@@ -195,8 +192,7 @@ public static class ColorLayerCoder
         quantiser = CodeBits(coder, quantiser, LayerQuantiser.QuantiserBits);
         geometry ??= LayerGeometry.Create(imageWidth, imageHeight, sizeIndex, halfChroma);
 
-        CoefficientModel model = LayerPlaneCoder.NewModel(variant.RateLimit);
-        model.Spent = Statistics;
+        var model = new CoefficientModel(variant.RateLimit);
         var luma = new PlaneIndices(0, new BandLayout(geometry.LumaWidth, geometry.LumaHeight, variant.MaxLowSide), null, null, 0);
         var chromaLayout = new BandLayout(geometry.ChromaWidth, geometry.ChromaHeight, variant.MaxLowSide);
         int offset = geometry.HalfChroma ? 1 : 0;
@@ -208,7 +204,6 @@ public static class ColorLayerCoder
         {
             PlaneIndices plane = planes[c];
             chooser?.Prepare(plane, variant);
-            model.Plane = c;
             (int prediction, int scale) = LowStart(plane, quantiser, variant);
             LayerPlaneCoder.Code(coder, model, plane, prediction, scale, chooser, variant.BlockSize);
             samples[c] = Reconstruct(plane, quantiser, variant);

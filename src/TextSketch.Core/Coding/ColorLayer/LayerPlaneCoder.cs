@@ -40,38 +40,30 @@ internal interface IIndexChooser
 }
 
 /// <summary>
-/// The traversal and the contexts of a plane's coefficients. Order: the low band in raster order, then the high
-/// bands coarsest level first (HL, LH, HH), each in raster order. Contexts, from coefficients already coded:
-/// <list type="bullet">
-/// <item>neighbourhood n = 2(|W| + |N|) + |NW| + |NE| in the same band (magnitudes capped at 7, outside the band
-/// reads 0), in 7 buckets: 0, 1–2, 3–4, 5–7, 8–12, 13–20, 21+;</item>
-/// <item>outer e = 2|P| + |Y| + |C|: P the parent (same orientation one level coarser, at (x/2, y/2) of the band,
-/// clamped), Y the luma coefficient at the same position of the luma band of the same size (chroma only), C the Co
-/// coefficient at the same position (Cg only), each capped at 7; classes: none of them exists, e = 0, 1–2, 3–5, 6+;</item>
-/// <item>band class: luma or chroma × level 1, 2, 3+ × HH or not.</item>
-/// </list>
-/// Low-band coefficients are coded as the residual from the median (LOCO-I) predictor of their coded
-/// neighbours, with their own contexts.
+/// The traversal of a plane's indices. The low band first, in raster order, each index as its residual from the
+/// median (LOCO-I) predictor of its coded neighbours (W, N, NW; the first from the mid-grey index), in Rice code
+/// whose parameter k is the smallest with count · 2^k ≥ sum (sum of |residual| so far plus the expected magnitude,
+/// count of them plus one; both halved when count reaches 16). Then the high bands, coarsest level first (HL, LH,
+/// HH), each as a band flag (any non-zero index?), then, in raster order, a block flag at the top-left of each
+/// 4 x 4 block (any non-zero index in it?) and the coefficients of coded blocks. See <see cref="BandContexts"/> for
+/// the contexts.
 /// </summary>
 internal static class LayerPlaneCoder
 {
     internal const int Buckets = 7;
     internal const int OuterClasses = 5;
+
+    /// <summary>Luma or chroma × level 1, 2, 3+ × HH or not.</summary>
     internal const int BandClasses = 12;
-    internal const int LowClasses = 3;
 
-    public const int LowContextBase = BandClasses * OuterClasses * Buckets;
-    public const int BlockContextBase = LowContextBase + 2 * LowClasses;
-    public const int BandContextBase = BlockContextBase + 2 * 3 * 3 * 3 * 4;
-    public const int ZeroContexts = BandContextBase + 2 * 3 * 3;
-    public const int SignContexts = 2 * 3 * 9 + 2;
-    public const int MagnitudeContexts = BandClasses * 6 + 2 * LowClasses;
+    public const int FirstContexts = BandClasses * OuterClasses * Buckets;
+    public const int SecondContexts = BandClasses * 3 * 3 * 4 * 3;
+    public const int ThirdContexts = BandClasses * 12;
+    public const int SignContexts = 2 * 3 * 9;
 
-    public const int SecondContexts = BandClasses * 3 * 3 * 4 * 3 + 2;
-    public const int ThirdContexts = BandClasses * 12 + 2;
-    public const int Selectors = BandClasses + 2;
-
-    public static CoefficientModel NewModel(int rateLimit) => new(ZeroContexts, SignContexts, MagnitudeContexts, rateLimit);
+    /// <summary>Block flags (2 × 3 × 3 × 3 × 4), then band flags (2 × 3 × 3).</summary>
+    public const int FlagContexts = BandFlagBase + 2 * 3 * 3;
+    public const int BandFlagBase = 2 * 3 * 3 * 3 * 4;
 
     /// <summary>Codes every index of <paramref name="plane"/>: the encoder's <paramref name="chooser"/> fills them,
     /// the decoder (no chooser) reads them. <paramref name="lowPrediction"/> predicts the first low-band index.</summary>
@@ -144,7 +136,7 @@ internal static class LayerPlaneCoder
     {
         // Band flag, in context of the plane type, level class and whether the parent band was coded (or is none).
         int parentState = band.Parent is null ? 2 : plane.CodedBands.Contains(band.Parent) ? 1 : 0;
-        int bandContext = BandContextBase + ((plane.Channel == 0 ? 0 : 3) + Math.Min(band.Level, 3) - 1) * 3 + parentState;
+        int bandContext = BandFlagBase + ((plane.Channel == 0 ? 0 : 3) + Math.Min(band.Level, 3) - 1) * 3 + parentState;
         if (model.CodeFlag(coder, bandContext, chooser?.ChooseBand(plane, band) ?? 0) == 0)
         {
             return;
@@ -193,8 +185,25 @@ internal static class LayerPlaneCoder
     };
 }
 
-/// <summary>The contexts of one high band's coefficients and block flags (see <see cref="LayerPlaneCoder"/>), read
-/// from the indices coded so far.</summary>
+/// <summary>
+/// The contexts of one high band's coefficients and block flags, read from the indices coded so far (outside the
+/// band reads 0). Magnitudes are capped at 7 before they are summed. With W, N, NW, NE, WW, NN the neighbours in the
+/// band and P the parent (same orientation one level coarser, at (x/2, y/2) of its band, clamped):
+/// <list type="bullet">
+/// <item>n = 2(|W| + |N|) + |NW| + |NE|, bucketed 0, 1–2, 3–4, 5–7, 8–12, 13–20, 21+;</item>
+/// <item>outer e = 2|P| + |L| + |C| + Σ|S|: L the luma coefficient at the same position of the luma band of the same
+/// size (chroma only), C the Co one (Cg only), S the same position in the bands of this level coded before (HL for
+/// LH; HL, LH for HH; clamped); classes: none of these exists, e = 0, 1–2, 3–5, 6+;</item>
+/// <item>first model: band class × outer class × n bucket; second: band class × min(|W|, 2) × min(|N|, 2) ×
+/// (min(|P|, 2), or 3 without parent) × min(|NW| + |NE|, 2); third: band class × bucket of
+/// 2n + 2(|WW| + |NN|) + Σ over P's 3 x 3 neighbourhood (clamped) + 2e, bucketed at 0, 2, 4, 7, 11, 16, 23, 32, 45,
+/// 64, 90 (upper bounds);</item>
+/// <item>sign: luma or chroma × orientation × sign(W) × sign(N); remainder set: luma or chroma × level class
+/// (1, 2, 3+);</item>
+/// <item>block flag: luma or chroma × level class × the left block's flag (0, 1, none) × the upper block's ×
+/// the number of non-zero parents over the block's area (0, 1, 2+, no parent band).</item>
+/// </list>
+/// </summary>
 internal sealed class BandContexts
 {
     private readonly int[] _values;
@@ -309,7 +318,6 @@ internal sealed class BandContexts
             third,
             _bandClass,
             ((_type * 3 + _orientation) * 3 + Math.Sign(west) + 1) * 3 + Math.Sign(north) + 1,
-            _bandClass * 6 + Math.Min(bucket, 5),
             _type * 3 + _levelClass);
     }
 
@@ -335,7 +343,7 @@ internal sealed class BandContexts
             parentClass = Math.Min(count, 2);
         }
 
-        return LayerPlaneCoder.BlockContextBase + (((_type * 3 + _levelClass) * 3 + left) * 3 + up) * 4 + parentClass;
+        return (((_type * 3 + _levelClass) * 3 + left) * 3 + up) * 4 + parentClass;
     }
 
     private static int WideBucket(int wide) => wide switch
