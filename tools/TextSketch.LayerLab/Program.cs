@@ -102,17 +102,19 @@ static void Variants(string[] files, int[] divisors)
     LayerCodingOptions o = LayerCodingOptions.Default;
     var variants = new (string Name, LayerCoderVariant Variant, bool Half, LayerCodingOptions Options)[]
     {
-        ("format", f, true, o),
-        ("5/3 wavelet", f with { Wavelet = LiftingWavelet.Cdf53 }, true, o),
-        ("blocks 8", f with { BlockSize = 8 }, true, o),
-        ("band flags only", f with { BlockSize = 1 << 16 }, true, o),
-        ("rate limit 4", f with { RateLimit = 4 }, true, o),
-        ("rate limit 6", f with { RateLimit = 6 }, true, o),
-        ("low side 2", f with { MaxLowSide = 2 }, true, o),
-        ("low side 8", f with { MaxLowSide = 8 }, true, o),
-        ("λ 0.06", f, true, o with { Lambda = 0.06 }),
-        ("λ 0.2", f, true, o with { Lambda = 0.2 }),
-        ("full chroma", f, false, o),
+        ("format (9/7, full chroma)", f, false, o),
+        ("half-resolution chroma", f, true, o),
+        ("CDF 5/3 wavelet", f with { Wavelet = LiftingWavelet.Cdf53 }, false, o),
+        ("predictive (no transform)", f with { MaxLowSide = 1 << 20 }, false, o),
+        ("8 x 8 blocks", f with { BlockSize = 8 }, false, o),
+        ("band flags only", f with { BlockSize = 1 << 16 }, false, o),
+        ("model rate 1/16", f with { RateLimit = 4 }, false, o),
+        ("model rate 1/64", f with { RateLimit = 6 }, false, o),
+        ("low band <= 2", f with { MaxLowSide = 2 }, false, o),
+        ("low band <= 8", f with { MaxLowSide = 8 }, false, o),
+        ("no RDO (λ = 0)", f, false, o with { Lambda = 0 }),
+        ("λ 0.045", f, false, o with { Lambda = 0.045 }),
+        ("λ 0.18", f, false, o with { Lambda = 0.18 }),
     };
 
     string? only = Environment.GetEnvironmentVariable("LAYERLAB_VARIANTS");
@@ -124,7 +126,7 @@ static void Variants(string[] files, int[] divisors)
         Console.WriteLine($"divisor {d}: mean thumbnail PSNR (dB) at budgets {string.Join(", ", budgets[di])} B");
         foreach (var v in variants)
         {
-            if (only is not null && !only.Split(',').Contains(v.Name) && v.Name != "format")
+            if (only is not null && !only.Split(',').Contains(v.Name) && v.Variant != f)
             {
                 continue;
             }
@@ -139,7 +141,7 @@ static void Variants(string[] files, int[] divisors)
                 }
             }
 
-            Console.WriteLine($"  {v.Name,-20} " + string.Join("  ", sums.Select(s => $"{s / images.Length,6:F2}")));
+            Console.WriteLine($"  {v.Name,-26} " + string.Join("  ", sums.Select(s => $"{s / images.Length,6:F2}")));
         }
     }
 }

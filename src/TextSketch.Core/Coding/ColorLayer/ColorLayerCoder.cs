@@ -239,10 +239,10 @@ public static class ColorLayerCoder
     {
         BandLayout layout = plane.Layout;
         var coefficients = new int[plane.Values.Length];
-        Dequantise(plane, layout.Low, LayerQuantiser.BandStep(quantiser, plane.Channel, layout.Low, variant.Wavelet), coefficients, true);
+        Dequantise(plane, layout.Low, LayerQuantiser.BandStep(quantiser, plane.Channel, layout.Low, variant.Wavelet), coefficients);
         foreach (BandLayout.Band band in layout.HighBands)
         {
-            Dequantise(plane, band, LayerQuantiser.BandStep(quantiser, plane.Channel, band, variant.Wavelet), coefficients, false);
+            Dequantise(plane, band, LayerQuantiser.BandStep(quantiser, plane.Channel, band, variant.Wavelet), coefficients);
         }
 
         variant.Wavelet.Inverse(coefficients, layout);
@@ -257,14 +257,14 @@ public static class ColorLayerCoder
         return samples;
     }
 
-    private static void Dequantise(PlaneIndices plane, BandLayout.Band band, int step, int[] coefficients, bool low)
+    private static void Dequantise(PlaneIndices plane, BandLayout.Band band, int step, int[] coefficients)
     {
         int stride = plane.Layout.Width;
         for (int y = band.Y0; y < band.Y0 + band.Height; y++)
         {
             for (int x = band.X0; x < band.X0 + band.Width; x++)
             {
-                coefficients[y * stride + x] = LayerQuantiser.Dequantise(plane.Values[y * stride + x], step, low);
+                coefficients[y * stride + x] = LayerQuantiser.Dequantise(plane.Values[y * stride + x], step);
             }
         }
     }

@@ -55,7 +55,7 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
         for (int move = 0; move <= 2 && (move == 0 || nearest + (move - 1) * toward != prediction); move++)
         {
             int k = nearest + move * toward;
-            double error = c - LayerQuantiser.Dequantise(k, _step, true);
+            double error = c - LayerQuantiser.Dequantise(k, _step);
             double cost = _weight * error * error + _lambda * model.RiceCost(set, riceParameter, k - prediction);
             if (cost < bestCost)
             {
@@ -124,14 +124,12 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
     {
         int magnitude = Math.Abs(c);
         int sign = c < 0 ? -1 : 1;
-        // Nearest level: reconstructions sit at (k − Offset/16) steps.
-        double steps = magnitude * (double)LayerQuantiser.StepFraction / _step;
-        int nearest = (int)(steps + LayerQuantiser.Offset / (double)LayerQuantiser.StepFraction + 0.5);
+        int nearest = (int)(magnitude * (double)LayerQuantiser.StepFraction / _step + 0.5);
         int best = 0;
         double bestCost = double.MaxValue;
         foreach (int k in nearest > 1 ? [nearest, nearest - 1, 0] : nearest == 1 ? [1, 0] : (int[])[0])
         {
-            double error = magnitude - LayerQuantiser.Dequantise(k, _step, false);
+            double error = magnitude - LayerQuantiser.Dequantise(k, _step);
             double cost = _weight * error * error + _lambda * model.Cost(context, sign * k);
             if (cost < bestCost)
             {
