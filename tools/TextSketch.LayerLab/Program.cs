@@ -194,8 +194,8 @@ static void Timing(string[] files, int[] divisors)
     var images = files.Select(f => ImageReader.Read(f)).ToArray();
     foreach (int d in divisors)
     {
-        var targets = images.Select(i => LayerPlanes.FromImage(i, Lab.GeometryFor(i, d, true))).ToArray();
-        foreach (int q in new[] { 24, 48, 72 })
+        var targets = images.Select(i => LayerPlanes.FromImage(i, Lab.GeometryFor(i, d, false))).ToArray();
+        foreach (int q in new[] { 40, 60, 80 })
         {
             // Warm up, then time.
             foreach (LayerPlanes t in targets)

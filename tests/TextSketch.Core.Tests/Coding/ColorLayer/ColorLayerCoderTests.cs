@@ -46,6 +46,68 @@ public class ColorLayerCoderTests
     }
 
     [Fact]
+    public void EverySizeOfAPhotoRoundTrips()
+    {
+        RgbImage image = TestImages.Scene(768, 512, seed: 7);
+        for (int s = 0; s < LayerGeometry.SizeCount(768, 512); s++)
+        {
+            foreach (bool half in new[] { true, false })
+            {
+                AssertRoundTrip(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, s, half)), 70);
+            }
+        }
+    }
+
+    [Fact]
+    public void TheBitStreamIsPinned()
+    {
+        // Any change to the coder's syntax, contexts, transform or encoder decisions changes these bytes: that is a
+        // format change (README.md beside the coder, docs/format.md) and must be deliberate.
+        RgbImage image = TestImages.Scene(101, 67, seed: 9);
+        byte[] full = Code(LayerPlanes.FromImage(image, LayerGeometry.Create(101, 67, 3, halfChroma: false)), 50);
+        byte[] half = Code(LayerPlanes.FromImage(image, LayerGeometry.Create(101, 67, 4, halfChroma: true)), 70);
+        Assert.Equal((PinnedFullLength, PinnedFullCrc), (full.Length, TextSketch.Core.Format.Crc32.Compute(full)));
+        Assert.Equal((PinnedHalfLength, PinnedHalfCrc), (half.Length, TextSketch.Core.Format.Crc32.Compute(half)));
+    }
+
+    [Fact]
+    public void ThumbnailInterpolatesHalfChromaBetweenCellCentres()
+    {
+        // 64x64 image, layer 32x32 luma / 16x16 chroma: luma cell 2 (pixels 4-5, centre 5) lies 3/4 of the way
+        // from chroma cell 0 (centre 4... doubled: 4) to cell 1 (doubled centre 12): doubled centre 10.
+        LayerGeometry g = LayerGeometry.Nearest(64, 64, 32, 32, halfChroma: true);
+        Assert.Equal((32, 32, 16, 16), (g.LumaWidth, g.LumaHeight, g.ChromaWidth, g.ChromaHeight));
+        int scale = LayerReconstruction.Scale;
+        short[] luma = Enumerable.Repeat((short)(128 * scale), g.LumaCount).ToArray();
+        short[] orange = Enumerable.Range(0, g.ChromaCount).Select(i => (short)(8 * scale * (i % 16))).ToArray(); // 8 levels per cell in x
+        short[] green = new short[g.ChromaCount];
+        var layer = new LayerReconstruction(g, 0, luma, orange, green);
+        RgbImage thumbnail = layer.ToThumbnail();
+        (byte r, byte gr, byte b) = thumbnail[2, 5];
+        Assert.Equal((134, 128, 122), (r, gr, b)); // Co = 0.75 * 8 = 6: R = Y + Co, B = Y - Co
+        Assert.Equal((128, 128, 128), ((int)thumbnail[0, 0].R, (int)thumbnail[0, 0].G, (int)thumbnail[0, 0].B)); // before the first centre: held
+    }
+
+    [Fact]
+    public void BoxMeansOfTheImageAreTheTargets()
+    {
+        // 8x8: size 1 is the 4x4 grid (divisor 2), every cell a 2x2 box; cell (0, 0) averages these four pixels.
+        RgbImage image = TestImages.Solid(8, 8, 10, 10, 10);
+        image.Set(0, 0, 200, 100, 0);
+        image.Set(1, 0, 100, 100, 100);
+        image.Set(0, 1, 0, 100, 200);
+        image.Set(1, 1, 100, 100, 100);
+        LayerGeometry g = LayerGeometry.Create(8, 8, 1, halfChroma: true);
+        Assert.Equal((4, 4, 2, 2), (g.LumaWidth, g.LumaHeight, g.ChromaWidth, g.ChromaHeight));
+        LayerPlanes planes = LayerPlanes.FromImage(image, g);
+        Assert.Equal((100 + 2 * 100 + 100) / 4f, planes.Luma[0]); // mean RGB (100, 100, 100)
+        Assert.Equal(10f, planes.Luma[1]);
+        // The chroma cell (0, 0) covers 4x4 pixels: mean R = (400 + 12 * 10) / 16 = 32.5 -> 33 (rounded), B likewise.
+        Assert.Equal(0f, planes.OrangeChroma[0]);
+        Assert.Equal((2 * 33 - 33 - 33) / 4f, planes.GreenChroma[0]);
+    }
+
+    [Fact]
     public void TheLayerSharesTheStreamWithWhatComesBeforeAndAfter()
     {
         RgbImage image = TestImages.Scene(101, 67, seed: 5);
@@ -302,4 +364,9 @@ public class ColorLayerCoderTests
     }
 
     private static double Square(double x) => x * x;
+
+    private const int PinnedFullLength = 50;
+    private const uint PinnedFullCrc = 2401316624;
+    private const int PinnedHalfLength = 24;
+    private const uint PinnedHalfCrc = 120824269;
 }
