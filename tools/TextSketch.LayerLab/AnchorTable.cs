@@ -96,6 +96,24 @@ internal static class AnchorTable
         _ => new[] { 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25 }.Select(v => v.ToString(CultureInfo.InvariantCulture)),
     };
 
+    /// <summary>The decoded file of the codec's ladder with the best PSNR in at most <paramref name="budget"/> bytes, or null.</summary>
+    public static RgbImage? BestFile(string codec, string png, RgbImage reference, string work, int budget)
+    {
+        RgbImage? best = null;
+        double bestPsnr = double.NegativeInfinity;
+        foreach (string param in Parameters(codec))
+        {
+            (int bytes, double psnr) = Anchor(codec, param, png, reference, work);
+            if (bytes <= budget && psnr > bestPsnr)
+            {
+                bestPsnr = psnr;
+                best = ImageReader.Read(Path.Combine(work, "anchor-decoded.png"));
+            }
+        }
+
+        return best;
+    }
+
     private static (int Bytes, double Psnr) Anchor(string codec, string param, string png, RgbImage reference, string work)
     {
         string coded = Path.Combine(work, $"anchor.{codec}");

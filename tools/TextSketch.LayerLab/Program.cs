@@ -51,6 +51,10 @@ switch (args[0])
     case "anchors":
         AnchorTable.Run(files, divisors, args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "layerlab"));
         return 0;
+    case "sheet":
+        ContactSheet.Run(files, args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "layerlab"),
+            args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 8, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 400);
+        return 0;
     case "time":
         Timing(files, divisors);
         return 0;
@@ -69,6 +73,7 @@ static void Help()
           curves    CSV of bytes and PSNR per photo, size and quantiser (full chroma)
           anchors   the RD table: ours vs WebP, JPEG XL, AVIF thumbnails of the same size at the same bytes (markdown)
           hint      the smallest layer setting against the old 12-cell colour hint
+          sheet     [work] [divisor] [bytes]: contact sheet original | ours | WebP | AVIF at the same bytes
           time      encode / decode time per layer, one thread
           gains     the wavelet's band weights (the quantiser table in README.md)
         """);
