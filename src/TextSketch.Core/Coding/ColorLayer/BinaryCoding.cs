@@ -52,14 +52,26 @@ internal static class BitCost
         return table;
     }
 
-    /// <summary>log2 x for x in (0, 1]: the exponent by halving, the fraction bit by bit by squaring.</summary>
+    /// <summary>log2 x for x &gt; 0, the same on every machine: the exponent by doubling or halving into [1, 2),
+    /// the fraction bit by bit by squaring.</summary>
     internal static double Log2(double x)
     {
+        if (!(x > 0) || !double.IsFinite(x))
+        {
+            throw new ArgumentOutOfRangeException(nameof(x));
+        }
+
         int exponent = 0;
         while (x < 1)
         {
             x *= 2;
             exponent--;
+        }
+
+        while (x >= 2)
+        {
+            x *= 0.5;
+            exponent++;
         }
 
         double fraction = 0;

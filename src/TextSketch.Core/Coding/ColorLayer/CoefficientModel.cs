@@ -42,10 +42,33 @@ internal sealed class MixedDecision
         return bit;
     }
 
-    public double Cost(in CoefficientContext c, int bit)
+    /// <summary>The equal-weight mix of the three models: P(1) in 1/65536.</summary>
+    public int Probability(in CoefficientContext c)
     {
         int stretched = (Logistic.Stretch(_first[c.First] >> 4) + Logistic.Stretch(_second[c.Second] >> 4) + Logistic.Stretch(_third[c.Third] >> 4)) / 3;
-        return BitCost.Of(bit, Logistic.Squash(stretched) << 4);
+        return Logistic.Squash(stretched) << 4;
+    }
+}
+
+/// <summary>What coding a value would cost under a coefficient's current probabilities (see <see cref="CoefficientModel.Costs"/>).</summary>
+internal readonly struct CoefficientCosts(CoefficientModel model, int remainderSet, int nonzero, int negative, int aboveOne, int aboveTwo)
+{
+    public double Of(int value)
+    {
+        if (value == 0)
+        {
+            return BitCost.Of(0, nonzero);
+        }
+
+        int magnitude = Math.Abs(value);
+        double bits = BitCost.Of(1, nonzero) + BitCost.Of(value < 0 ? 1 : 0, negative) + BitCost.Of(magnitude > 1 ? 1 : 0, aboveOne);
+        if (magnitude == 1)
+        {
+            return bits;
+        }
+
+        bits += BitCost.Of(magnitude > 2 ? 1 : 0, aboveTwo);
+        return magnitude == 2 ? bits : bits + model.RemainderBits(remainderSet, magnitude - 3);
     }
 }
 
@@ -127,26 +150,14 @@ internal sealed class CoefficientModel
         return negative != 0 ? -magnitude : magnitude;
     }
 
-    /// <summary>About the bits <see cref="Code"/> would spend on <paramref name="value"/> now (the model unchanged).</summary>
-    public double Cost(in CoefficientContext context, int value)
-    {
-        double bits = _nonzero.Cost(context, value != 0 ? 1 : 0);
-        if (value == 0)
-        {
-            return bits;
-        }
+    /// <summary>The current probabilities of a coefficient's decisions, for estimating what values would cost (the
+    /// model unchanged); without <paramref name="magnitudes"/> only the cost of a zero is valid.</summary>
+    public CoefficientCosts Costs(in CoefficientContext context, bool magnitudes) => magnitudes
+        ? new CoefficientCosts(this, context.Remainder, _nonzero.Probability(context), _sign[context.Sign], _aboveOne.Probability(context), _aboveTwo.Probability(context))
+        : new CoefficientCosts(this, context.Remainder, _nonzero.Probability(context), Probability.Half, Probability.Half, Probability.Half);
 
-        int magnitude = Math.Abs(value);
-        bits += BitCost.Of(value < 0 ? 1 : 0, _sign[context.Sign]);
-        bits += _aboveOne.Cost(context, magnitude > 1 ? 1 : 0);
-        if (magnitude == 1)
-        {
-            return bits;
-        }
-
-        bits += _aboveTwo.Cost(context, magnitude > 2 ? 1 : 0);
-        return magnitude == 2 ? bits : bits + RemainderCost(context.Remainder, magnitude - 3);
-    }
+    /// <summary>About the bits of the remainder <paramref name="value"/> in <paramref name="set"/>.</summary>
+    internal double RemainderBits(int set, int value) => RemainderCost(set, value);
 
     /// <summary>
     /// A signed value as its zig-zag map u (0, −1, 1, −2, ...) in Rice code with parameter k and an escape:

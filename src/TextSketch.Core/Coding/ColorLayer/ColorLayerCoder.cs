@@ -125,7 +125,8 @@ public static class ColorLayerCoder
         // Where log(bits) reaches log(maxBits) on the line through the bracket's ends, kept strictly inside it.
         int Interpolate(int l, int h)
         {
-            double a = Math.Log(At(l).Bits), b = Math.Log(At(h).Bits), target = Math.Log(maxBits);
+            // The library logarithm may differ in its last bit between machines; this choice steers the search.
+            double a = BitCost.Log2(At(l).Bits), b = BitCost.Log2(At(h).Bits), target = BitCost.Log2(maxBits);
             double t = a > b ? (a - target) / (a - b) : 0.5;
             return Math.Clamp((int)Math.Round(l + t * (h - l)), l + 1, h - 1);
         }

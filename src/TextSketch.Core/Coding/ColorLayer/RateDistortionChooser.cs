@@ -39,7 +39,7 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
         SelectBand(plane, band);
 
         int c = _coefficients[(band.Y0 + y) * _stride + band.X0 + x];
-        return Decide(c, model, context).Index;
+        return Nearest(c) == 0 ? 0 : Decide(c, model, context).Index; // one candidate: nothing to weigh
     }
 
     /// <summary>The nearest level, or one or two levels nearer the prediction where that costs less.</summary>
@@ -95,6 +95,11 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
         int[] values = band.Plane.Values;
         int x1 = Math.Min(x + band.BlockSize, band.Band.Width);
         int y1 = Math.Min(y + band.BlockSize, band.Band.Height);
+        if (!AnyNonzero(band.Band, x, y, x1, y1))
+        {
+            return 0;
+        }
+
         double coded = _lambda * model.FlagCost(blockContext, 1);
         double zeroed = _lambda * model.FlagCost(blockContext, 0);
         bool any = false;
@@ -124,13 +129,14 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
     {
         int magnitude = Math.Abs(c);
         int sign = c < 0 ? -1 : 1;
-        int nearest = (int)(magnitude * (double)LayerQuantiser.StepFraction / _step + 0.5);
+        int nearest = Nearest(c);
+        CoefficientCosts costs = model.Costs(context, magnitudes: nearest > 0);
         int best = 0;
-        double bestCost = double.MaxValue;
-        foreach (int k in nearest > 1 ? [nearest, nearest - 1, 0] : nearest == 1 ? [1, 0] : (int[])[0])
+        double bestCost = _weight * (double)magnitude * magnitude + _lambda * costs.Of(0);
+        for (int k = Math.Max(1, nearest - 1); k <= nearest; k++)
         {
             double error = magnitude - LayerQuantiser.Dequantise(k, _step);
-            double cost = _weight * error * error + _lambda * model.Cost(context, sign * k);
+            double cost = _weight * error * error + _lambda * costs.Of(sign * k);
             if (cost < bestCost)
             {
                 bestCost = cost;
@@ -140,6 +146,24 @@ internal sealed class RateDistortionChooser(LayerPlanes target, int quantiser, L
 
         return (sign * best, bestCost);
     }
+
+    private bool AnyNonzero(BandLayout.Band band, int x0, int y0, int x1, int y1)
+    {
+        for (int y = y0; y < y1; y++)
+        {
+            for (int x = x0; x < x1; x++)
+            {
+                if (Nearest(_coefficients[(band.Y0 + y) * _stride + band.X0 + x]) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private int Nearest(int c) => (int)(Math.Abs(c) * (double)LayerQuantiser.StepFraction / _step + 0.5);
 
     private void SelectBand(PlaneIndices plane, BandLayout.Band band)
     {

@@ -90,5 +90,18 @@ public class LiftingWaveletTests
         Assert.Equal(high, Enumerable.Range(0, 9).Select(k => LiftingWavelet.Cdf97.Weight(k, true)));
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    [InlineData(1e-5)]
+    [InlineData(0.999)]
+    [InlineData(3.0)]
+    [InlineData(123456.789)]
+    public void TheEncodersLogarithmMatchesTheLibrarys(double x)
+    {
+        // The encoder's own log2 (multiplications only, the same on every machine) agrees with the library's.
+        Assert.Equal(Math.Log2(x), BitCost.Log2(x), 9);
+    }
+
     private static LiftingWavelet Find(string name) => name == "cdf97" ? LiftingWavelet.Cdf97 : LiftingWavelet.Cdf53;
 }
