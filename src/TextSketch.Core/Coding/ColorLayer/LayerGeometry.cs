@@ -9,7 +9,7 @@ namespace TextSketch.Core.Coding.ColorLayer;
 /// <para>Size index 0 is the old colour hint's grid (<see cref="ColorHint.GridFor"/>, capped at the image). Index
 /// s ≥ 1 is the grid ceil(W / d) x ceil(H / d) for the divisors d = ... 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4,
 /// 3, 2 (2^k and 3·2^k), from the largest divisor whose grid has more cells than index 0 down to 2, keeping a divisor
-/// only when its grid has more cells than the previous setting's.</para>
+/// only when its grid has more cells than the previous setting's and at most <see cref="MaxCells"/>.</para>
 /// <para>Chroma is either at the luma grid (<see cref="HalfChroma"/> false) or at ceil(Lw / 2) x ceil(Lh / 2): the
 /// size of the luma plane's first wavelet low band, which lets chroma coefficients use the luma ones as context.
 /// Size 0 (the hint's dozen cells) always has full chroma.</para>
@@ -18,6 +18,9 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
 {
     /// <summary>The smallest divisor: the finest layer is half the image per side.</summary>
     public const int MinDivisor = 2;
+
+    /// <summary>The most luma cells a layer may have (which also bounds what a corrupt stream can make a decoder allocate).</summary>
+    public const int MaxCells = 1 << 20;
 
     private LayerGeometry(int imageWidth, int imageHeight, int sizeIndex, int divisor, int lumaWidth, int lumaHeight, bool halfChroma)
     {
@@ -67,7 +70,7 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
         {
             int w = (imageWidth + d - 1) / d;
             int h = (imageHeight + d - 1) / d;
-            if ((long)w * h > cells)
+            if ((long)w * h > cells && (long)w * h <= MaxCells)
             {
                 sizes.Add((w, h, d));
                 cells = (long)w * h;

@@ -13,6 +13,7 @@ public class LayerGeometryTests
     [InlineData(1, 7)]
     [InlineData(7, 1)]
     [InlineData(65535, 3)]
+    [InlineData(65535, 65535)]
     public void SizeZeroIsTheHintGridAndSizesGrowStrictly(int width, int height)
     {
         var sizes = LayerGeometry.SizesFor(width, height);
@@ -27,7 +28,7 @@ public class LayerGeometryTests
             Assert.Equal((height + sizes[i].Divisor - 1) / sizes[i].Divisor, sizes[i].Height);
         }
 
-        Assert.All(sizes, s => Assert.True(s.Width <= width && s.Height <= height));
+        Assert.All(sizes, s => Assert.True(s.Width <= width && s.Height <= height && (long)s.Width * s.Height <= LayerGeometry.MaxCells));
     }
 
     [Fact]
