@@ -1,12 +1,10 @@
-using TextSketch.Core.Color;
-
 namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
 /// Where the colour layer's samples sit on a W x H image. A setting has a luma grid and a chroma grid; sample i of a
 /// grid of n columns covers image columns [floor(i W / n), floor((i + 1) W / n)) (rows alike), so any grid of at most
 /// W x H cells tiles the image exactly, whatever the sizes.
-/// <para>Size index 0 is the old colour hint's grid (<see cref="ColorHint.GridFor"/>, capped at the image). Index
+/// <para>Size index 0 is the old colour hint's grid (<see cref="HintGridFor"/>, capped at the image). Index
 /// s ≥ 1 is the grid ceil(W / d) x ceil(H / d) for the divisors d = ... 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4,
 /// 3, 2 (2^k and 3·2^k), from the largest divisor whose grid has more cells than index 0 down to 2, keeping a divisor
 /// only when its grid has more cells than the previous setting's and at most <see cref="MaxCells"/>.</para>
@@ -21,6 +19,9 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
 
     /// <summary>The most luma cells a layer may have (which also bounds what a corrupt stream can make a decoder allocate).</summary>
     public const int MaxCells = 1 << 20;
+
+    /// <summary>Cells of the old colour hint (size index 0).</summary>
+    public const int HintMaxCells = 12;
 
     private LayerGeometry(int imageWidth, int imageHeight, int sizeIndex, int divisor, int lumaWidth, int lumaHeight, bool halfChroma)
     {
@@ -59,11 +60,32 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
 
     public int ChromaCount => ChromaWidth * ChromaHeight;
 
+    /// <summary>The old 12-cell colour hint's grid for an image: close to the image's aspect, at most <see cref="HintMaxCells"/> cells.</summary>
+    public static (int Columns, int Rows) HintGridFor(int width, int height)
+    {
+        double aspect = (double)width / height;
+        int columns = Math.Clamp((int)Math.Round(Math.Sqrt(HintMaxCells * aspect)), 1, HintMaxCells);
+        int rows = Math.Clamp((int)Math.Round(Math.Sqrt(HintMaxCells / aspect)), 1, HintMaxCells);
+        while (columns * rows > HintMaxCells)
+        {
+            if (columns >= rows)
+            {
+                columns--;
+            }
+            else
+            {
+                rows--;
+            }
+        }
+
+        return (columns, rows);
+    }
+
     /// <summary>The luma grid of every size setting of a W x H image, index 0 first (fewest cells).</summary>
     public static IReadOnlyList<(int Width, int Height, int Divisor)> SizesFor(int imageWidth, int imageHeight)
     {
         CheckImage(imageWidth, imageHeight);
-        (int c, int r) = ColorHint.GridFor(imageWidth, imageHeight);
+        (int c, int r) = HintGridFor(imageWidth, imageHeight);
         var sizes = new List<(int, int, int)> { (Math.Min(c, imageWidth), Math.Min(r, imageHeight), 0) };
         long cells = (long)sizes[0].Item1 * sizes[0].Item2;
         foreach (int d in Divisors(Math.Max(imageWidth, imageHeight)))

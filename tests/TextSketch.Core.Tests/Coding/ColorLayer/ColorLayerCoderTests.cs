@@ -66,8 +66,8 @@ public class ColorLayerCoderTests
         RgbImage image = TestImages.Scene(101, 67, seed: 9);
         byte[] full = Code(LayerPlanes.FromImage(image, LayerGeometry.Create(101, 67, 3, halfChroma: false)), 50);
         byte[] half = Code(LayerPlanes.FromImage(image, LayerGeometry.Create(101, 67, 4, halfChroma: true)), 70);
-        Assert.Equal((PinnedFullLength, PinnedFullCrc), (full.Length, TextSketch.Core.Format.Crc32.Compute(full)));
-        Assert.Equal((PinnedHalfLength, PinnedHalfCrc), (half.Length, TextSketch.Core.Format.Crc32.Compute(half)));
+        Assert.Equal((PinnedFullLength, PinnedFullCrc), (full.Length, TextSketch.Core.Crc32.Compute(full)));
+        Assert.Equal((PinnedHalfLength, PinnedHalfCrc), (half.Length, TextSketch.Core.Crc32.Compute(half)));
     }
 
     [Fact]
