@@ -15,7 +15,7 @@ public static class DiffusionPacks
 
     private static readonly IReadOnlyList<string> ForHed = ["sd15-hed", "sd15-softedge", "sd15-canny"];
 
-    // PiDiNet is the annotator ControlNet 1.1's softedge model was trained with ("SoftEdge_PIDI").
+    // ControlNet 1.1's soft-edge model takes PiDiNet maps ("SoftEdge_PIDI" is one of its annotators).
     private static readonly IReadOnlyList<string> ForPiDiNet = ["sd15-softedge", "sd15-hed", "sd15-canny"];
 
     /// <summary>The packs Auto tries, in order, for a record whose sketch came from <paramref name="source"/>.</summary>
