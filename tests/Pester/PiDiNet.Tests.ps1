@@ -51,6 +51,27 @@ Describe 'Install-TextSketchModel -Name pidinet' {
     }
 }
 
+Describe 'Install-TextSketchModel -Manifest with a checkpoint of your own' {
+    It 'gives one clear error for a trusted file that is no PiDiNet checkpoint, and installs nothing' {
+        $mine = New-Item -ItemType Directory (Join-Path $root 'mine')
+        $weights = Join-Path $mine 'weights.pth'
+        [IO.File]::WriteAllBytes($weights, [Text.Encoding]::ASCII.GetBytes('not a checkpoint at all'))
+        $hash = (Get-FileHash $weights).Hash.ToLowerInvariant()
+        $manifest = Join-Path $mine 'manifest.json'
+        Set-Content $manifest ('{ "name": "my-pidinet", "kind": "Sketch", "archives": [ { "uri": "weights.pth", "sha256": "' + $hash + '" } ], ' +
+            '"files": [ { "path": "pidinet.onnx", "role": "pidinet", "archive": "weights.pth", "convert": "pidinet-checkpoint" } ] }')
+        $target = Join-Path $root 'mine-models'
+        Install-TextSketchModel -Manifest $manifest -ModelRoot $target -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'CheckpointCorrupt*'
+        $problems[0].Exception.Message | Should -Match "pack 'my-pidinet' is not a PiDiNet checkpoint"
+        $problems[0].Exception.Message | Should -Match 'nothing was installed'
+        Test-Path (Join-Path $target 'my-pidinet') | Should -BeFalse
+        @(Get-ChildItem $target -Recurse -File -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+}
+
 Describe 'ConvertTo-TextSketch -SketchModel pidinet' {
     It 'sketches a sample photo, names the model in the record and its .tsk, and the sketch layer expands' {
         $photo = Join-Path $repo 'samples/chelsea.jpg'
