@@ -30,6 +30,6 @@ $benchProject = Join-Path $RepoRoot 'tools/TextSketch.Bench/TextSketch.Bench.csp
 dotnet build $benchProject -c $Configuration --nologo -v quiet | Out-Host
 if ($LASTEXITCODE -ne 0) { throw 'Building tools/TextSketch.Bench failed.' }
 $benchDll = Join-Path $RepoRoot "tools/TextSketch.Bench/bin/$Configuration/net10.0/TextSketch.Bench.dll"
-$command = "dotnet pwsh -File tools/bench/45-sketch.ps1 -RepoRoot . -ModulePath ./out/TextSketch -DataPath ./out/bench-data -SectionPath out/bench/sections/45-sketch.md -AssetPath docs/bench"
+$command = "dotnet pwsh ./build.ps1 -Task Build; dotnet pwsh -File tools/bench/Get-BenchData.ps1 -DataPath ./out/bench-data; dotnet pwsh -File tools/bench/45-sketch.ps1 -RepoRoot . -ModulePath ./out/TextSketch -DataPath ./out/bench-data -SectionPath out/bench/sections/45-sketch.md -AssetPath docs/bench"
 dotnet $benchDll sketch (Join-Path $DataPath 'photos') $models $SectionPath $AssetPath $command | Out-Host
 if ($LASTEXITCODE -ne 0) { throw 'The sketch comparison failed.' }
