@@ -59,6 +59,8 @@ Describe 'Get-TextSketchModel' {
         $packs.Name | Should -Contain 'hed'
         $packs.Name | Should -Contain 'florence2-base'
         $packs.Name | Should -Contain 'clip-vit-b32'
+        $packs.Name | Should -Contain 'pidinet'
+        $packs.Name | Should -Contain 'sd15-softedge'
         ($packs | Where-Object Name -eq 'hed').Installed | Should -BeFalse
         ($packs | Where-Object Name -eq 'hed').Kind | Should -Be 'Sketch'
         ($packs | Where-Object Name -eq 'hed').Path | Should -Be (Join-Path $empty 'hed')
@@ -175,6 +177,12 @@ Describe 'ConvertTo-TextSketch with model packs' {
             [Convert]::ToBase64String($first[$i].SketchBytes) | Should -Be ([Convert]::ToBase64String($second[$i].SketchBytes))
             $first[$i].TotalBytes | Should -Be $second[$i].TotalBytes
         }
+    }
+
+    It 'sketches with the tiny pidinet pack and names it in the record' {
+        $r = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel pidinet -Caption ''
+        $r.SketchModel | Should -Be 'pidinet'
+        $r.SketchWidth | Should -Be 96
     }
 
     It 'keeps an explicit caption over the captioner' {

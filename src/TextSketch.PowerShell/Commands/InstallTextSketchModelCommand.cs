@@ -3,6 +3,7 @@ using TextSketch.Core;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
+using TextSketch.Core.Sketch;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -127,6 +128,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
                 Mirror = Mirror,
                 Force = Force,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                Conversions = SketchModels.Conversions,
             }, observer, _stopping.Token);
             if (result.AlreadyInstalled)
             {

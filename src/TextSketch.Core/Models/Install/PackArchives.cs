@@ -52,10 +52,17 @@ internal sealed class PackArchives
         _folder = Path.Combine(staging, FolderName);
     }
 
-    /// <summary>Writes <paramref name="file"/>'s entry of its archive to <paramref name="partPath"/>.</summary>
+    /// <summary>Writes <paramref name="file"/>'s entry of its archive, or what its conversion makes of it
+    /// (<see cref="PackConversions"/>), to <paramref name="partPath"/>.</summary>
     public void Extract(ModelFile file, string partPath, FileFetcher fetcher, IInstallObserver observer, CancellationToken cancellationToken)
     {
         string archivePath = Download(ArchiveOf(file), fetcher, observer, cancellationToken);
+        if (file.Convert is not null)
+        {
+            PackConversions.Run(file, _manifest, archivePath, partPath, _request.Conversions, cancellationToken);
+            return;
+        }
+
         using ZipArchive zip = ZipFile.OpenRead(archivePath);
         ZipArchiveEntry entry = zip.GetEntry(file.Entry ?? string.Empty)
             ?? throw new ModelPackException("ModelManifestInvalid", $"The archive '{file.Archive}' of the pack '{_manifest.Name}' has no entry '{file.Entry}' (for '{file.Path}').");
@@ -80,7 +87,7 @@ internal sealed class PackArchives
 
     private ModelArchive ArchiveOf(ModelFile file)
     {
-        if (string.IsNullOrWhiteSpace(file.Entry))
+        if (file.Convert is null && string.IsNullOrWhiteSpace(file.Entry))
         {
             throw new ModelPackException("ModelManifestInvalid", $"The manifest of '{_manifest.Name}' extracts '{file.Path}' from an archive but names no entry.");
         }
