@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 using System.Diagnostics;
 using System.Globalization;
 using TextSketch.Core.Caption;
@@ -63,7 +64,7 @@ public static class Program
             {
                 // Grids are given landscape; a portrait photo gets them turned.
                 (int gw, int gh) = image.Width >= image.Height ? (gridLong, gridShort) : (gridShort, gridLong);
-                var grid = ColorLayerGrid.Create(image.Width, image.Height, gw, gh, (gw + options.ChromaDivisor - 1) / options.ChromaDivisor, (gh + options.ChromaDivisor - 1) / options.ChromaDivisor);
+                var grid = LayerGeometry.OfGrids(image.Width, image.Height, gw, gh, (gw + options.ChromaDivisor - 1) / options.ChromaDivisor, (gh + options.ChromaDivisor - 1) / options.ChromaDivisor);
                 string gridName = $"{gridLong}x{gridShort}";
                 var panels = new List<RgbImage> { image };
 
@@ -72,7 +73,7 @@ public static class Program
                 rows.Add(Score(name, gridName, "bicubic", image, bicubic, referenceFeatures, features, 0, 0));
                 panels.Add(bicubic);
 
-                ColorLayerPlanes box = ColorLayerPlanes.BoxAverage(image, grid);
+                LayerPlanes box = LayerPlanes.FromImage(image, grid);
                 if (!warmed)
                 {
                     PaintDecoder.Decode(image.Width, image.Height, box, sketch, paint);
@@ -110,7 +111,7 @@ public static class Program
 
                 foreach (LayerFitOptions fit in options.Fits)
                 {
-                    (ColorLayerPlanes fitted, double fitMs) = Timed(() => LayerFitter.Fit(image, grid, sketch, paint, fit));
+                    (LayerPlanes fitted, double fitMs) = Timed(() => LayerFitter.Fit(image, grid, sketch, paint, fit));
                     (RgbImage fitPaint, double fitDecodeMs) = Timed(() => PaintDecoder.Decode(image.Width, image.Height, fitted, sketch, paint));
                     string label = $"paint-fit{fit.Iterations}-level{fit.SolveLevel}{(fit.FitChroma ? "-all" : "")}";
                     rows.Add(Score(name, gridName, label, image, fitPaint, referenceFeatures, features, fitDecodeMs, fitMs));
@@ -135,8 +136,8 @@ public static class Program
         RgbImage image = ImageReader.Read(path);
         BitPlane sketch = RecordSketch(image);
         (int gw, int gh) = options.Grids[0];
-        var grid = ColorLayerGrid.Create(image.Width, image.Height, gw, gh, (gw + options.ChromaDivisor - 1) / options.ChromaDivisor, (gh + options.ChromaDivisor - 1) / options.ChromaDivisor);
-        ColorLayerPlanes box = ColorLayerPlanes.BoxAverage(image, grid);
+        var grid = LayerGeometry.OfGrids(image.Width, image.Height, gw, gh, (gw + options.ChromaDivisor - 1) / options.ChromaDivisor, (gh + options.ChromaDivisor - 1) / options.ChromaDivisor);
+        LayerPlanes box = LayerPlanes.FromImage(image, grid);
         double Best(Action run)
         {
             double best = double.MaxValue;
@@ -283,8 +284,8 @@ public static class Program
     /// <paramref name="share"/> (the encoder knows it; a record would carry it in a byte).</summary>
     private static RgbImage Grain(RgbImage decoded, RgbImage original, double share)
     {
-        float[] a = LayerColor.ToPlanes(decoded)[0];
-        float[] b = LayerColor.ToPlanes(original)[0];
+        float[] a = YCoCg.ToPlanes(decoded)[0];
+        float[] b = YCoCg.ToPlanes(original)[0];
         double sigma = Math.Sqrt(a.Select((v, i) => (v - b[i]) * (double)(v - b[i])).Average()) * share;
         var random = new Random(12345);
         var noise = new RgbImage(decoded.Width, decoded.Height);

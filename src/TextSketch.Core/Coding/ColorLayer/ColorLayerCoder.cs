@@ -145,6 +145,11 @@ public static class ColorLayerCoder
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(target);
+        if (target.Geometry.SizeIndex is null)
+        {
+            throw new ArgumentException($"The coder writes only its own size settings (LayerGeometry.Create), not {target.Geometry}.", nameof(target));
+        }
+
         LayerQuantiser.BaseStep(quantiser); // range check
         var chooser = new RateDistortionChooser(target, quantiser, options, variant);
         return Run(new EncodingBinaryCoder(encoder), target.Geometry.ImageWidth, target.Geometry.ImageHeight, target.Geometry, quantiser, chooser, variant);

@@ -1,16 +1,18 @@
 namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
-/// Where the colour layer's samples sit on a W x H image. A setting has a luma grid and a chroma grid; sample i of a
-/// grid of n columns covers image columns [floor(i W / n), floor((i + 1) W / n)) (rows alike), so any grid of at most
-/// W x H cells tiles the image exactly, whatever the sizes.
-/// <para>Size index 0 is the old colour hint's grid (<see cref="HintGridFor"/>, capped at the image). Index
-/// s ≥ 1 is the grid ceil(W / d) x ceil(H / d) for the divisors d = ... 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4,
-/// 3, 2 (2^k and 3·2^k), from the largest divisor whose grid has more cells than index 0 down to 2, keeping a divisor
-/// only when its grid has more cells than the previous setting's and at most <see cref="MaxCells"/>.</para>
-/// <para>Chroma is either at the luma grid (<see cref="HalfChroma"/> false) or at ceil(Lw / 2) x ceil(Lh / 2): the
-/// size of the luma plane's first wavelet low band, which lets chroma coefficients use the luma ones as context.
-/// Size 0 (the hint's dozen cells) always has full chroma.</para>
+/// The colour layer's shape on a W x H image: a luma grid and a chroma grid (<see cref="LayerGrid"/>: cell i of n
+/// covers pixels [floor(i W / n), floor((i + 1) W / n)), so any grid of at most W x H cells tiles the image exactly).
+/// The one description of the layer's geometry for its coder, the Paint decoder and the encoder's fit.
+/// <para>The coder's <b>settings</b> (<see cref="Create"/>): size index 0 is the old colour hint's grid
+/// (<see cref="HintGridFor"/>, capped at the image). Index s ≥ 1 is the grid ceil(W / d) x ceil(H / d) for the
+/// divisors d = ... 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2 (2^k and 3·2^k), from the largest divisor
+/// whose grid has more cells than index 0 down to 2, keeping a divisor only when its grid has more cells than the
+/// previous setting's and at most <see cref="MaxCells"/>. Chroma is either at the luma grid (<see cref="HalfChroma"/>
+/// false) or at ceil(Lw / 2) x ceil(Lh / 2): the size of the luma plane's first wavelet low band, which lets chroma
+/// coefficients use the luma ones as context. Size 0 (the hint's dozen cells) always has full chroma.</para>
+/// <para>Any other pair of grids (<see cref="OfGrids"/>) is a <b>free</b> geometry: the decoder and the fit accept
+/// it, the coder does not (<see cref="SizeIndex"/> is null).</para>
 /// </summary>
 public sealed class LayerGeometry : IEquatable<LayerGeometry>
 {
@@ -23,42 +25,64 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
     /// <summary>Cells of the old colour hint (size index 0).</summary>
     public const int HintMaxCells = 12;
 
-    private LayerGeometry(int imageWidth, int imageHeight, int sizeIndex, int divisor, int lumaWidth, int lumaHeight, bool halfChroma)
+    private LayerGeometry(LayerGrid luma, LayerGrid chroma, int? sizeIndex, int divisor, bool halfChroma)
     {
-        ImageWidth = imageWidth;
-        ImageHeight = imageHeight;
+        Luma = luma;
+        Chroma = chroma;
         SizeIndex = sizeIndex;
         Divisor = divisor;
-        LumaWidth = lumaWidth;
-        LumaHeight = lumaHeight;
         HalfChroma = halfChroma;
-        ChromaWidth = halfChroma ? (lumaWidth + 1) / 2 : lumaWidth;
-        ChromaHeight = halfChroma ? (lumaHeight + 1) / 2 : lumaHeight;
     }
 
-    public int ImageWidth { get; }
+    /// <summary>A free geometry: any luma and chroma grids over the same image (not one the coder can write).</summary>
+    public LayerGeometry(LayerGrid luma, LayerGrid chroma)
+        : this(luma ?? throw new ArgumentNullException(nameof(luma)), chroma ?? throw new ArgumentNullException(nameof(chroma)), null, 0, false)
+    {
+        if (luma.ImageWidth != chroma.ImageWidth || luma.ImageHeight != chroma.ImageHeight)
+        {
+            throw new ArgumentException("The luma and chroma grids cover images of different sizes.", nameof(chroma));
+        }
+    }
 
-    public int ImageHeight { get; }
+    /// <summary>The luma grid.</summary>
+    public LayerGrid Luma { get; }
 
-    /// <summary>Position in <see cref="SizesFor"/>: 0 = the hint grid.</summary>
-    public int SizeIndex { get; }
+    /// <summary>The grid of both chroma planes.</summary>
+    public LayerGrid Chroma { get; }
 
-    /// <summary>The divisor d of the grid ceil(W / d) x ceil(H / d); 0 for the hint grid (index 0).</summary>
+    public int ImageWidth => Luma.ImageWidth;
+
+    public int ImageHeight => Luma.ImageHeight;
+
+    /// <summary>Position in <see cref="SizesFor"/> (0 = the hint grid); null for a free geometry.</summary>
+    public int? SizeIndex { get; }
+
+    /// <summary>The divisor d of the grid ceil(W / d) x ceil(H / d); 0 for the hint grid (index 0) and free geometries.</summary>
     public int Divisor { get; }
 
-    public int LumaWidth { get; }
-
-    public int LumaHeight { get; }
-
+    /// <summary>The coder's half-chroma mode (chroma at ceil(Lw / 2) x ceil(Lh / 2)); false for free geometries.</summary>
     public bool HalfChroma { get; }
 
-    public int ChromaWidth { get; }
+    public int LumaWidth => Luma.Columns;
 
-    public int ChromaHeight { get; }
+    public int LumaHeight => Luma.Rows;
 
-    public int LumaCount => LumaWidth * LumaHeight;
+    public int ChromaWidth => Chroma.Columns;
 
-    public int ChromaCount => ChromaWidth * ChromaHeight;
+    public int ChromaHeight => Chroma.Rows;
+
+    public int LumaCount => Luma.CellCount;
+
+    public int ChromaCount => Chroma.CellCount;
+
+    /// <summary>The grid of plane <paramref name="channel"/>: 0 = Y (luma), 1 = Co, 2 = Cg (chroma).</summary>
+    public LayerGrid GridOf(int channel) => channel == 0 ? Luma : Chroma;
+
+    /// <summary>A free geometry: luma at lumaColumns x lumaRows, chroma at chromaColumns x chromaRows (each capped at
+    /// the image size).</summary>
+    public static LayerGeometry OfGrids(int width, int height, int lumaColumns, int lumaRows, int chromaColumns, int chromaRows) =>
+        new(new LayerGrid(width, height, Math.Min(lumaColumns, width), Math.Min(lumaRows, height)),
+            new LayerGrid(width, height, Math.Min(chromaColumns, width), Math.Min(chromaRows, height)));
 
     /// <summary>The old 12-cell colour hint's grid for an image: close to the image's aspect, at most <see cref="HintMaxCells"/> cells.</summary>
     public static (int Columns, int Rows) HintGridFor(int width, int height)
@@ -114,7 +138,10 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
         }
 
         (int w, int h, int d) = sizes[sizeIndex];
-        return new LayerGeometry(imageWidth, imageHeight, sizeIndex, d, w, h, halfChroma && sizeIndex > 0);
+        bool half = halfChroma && sizeIndex > 0;
+        var luma = new LayerGrid(imageWidth, imageHeight, w, h);
+        LayerGrid chroma = half ? new LayerGrid(imageWidth, imageHeight, (w + 1) / 2, (h + 1) / 2) : luma;
+        return new LayerGeometry(luma, chroma, sizeIndex, d, half);
     }
 
     /// <summary>The setting whose luma grid is closest (in cells, then in shape) to <paramref name="lumaWidth"/> x <paramref name="lumaHeight"/>.</summary>
@@ -137,28 +164,15 @@ public sealed class LayerGeometry : IEquatable<LayerGeometry>
         return Create(imageWidth, imageHeight, best, halfChroma);
     }
 
-    /// <summary>Cell boundaries of an n-cell grid over <paramref name="length"/> pixels: n + 1 values, floor(i length / n).</summary>
-    public static int[] Bounds(int length, int cells)
-    {
-        var bounds = new int[cells + 1];
-        for (int i = 0; i <= cells; i++)
-        {
-            bounds[i] = (int)((long)i * length / cells);
-        }
-
-        return bounds;
-    }
-
     public bool Equals(LayerGeometry? other) =>
-        other is not null && other.ImageWidth == ImageWidth && other.ImageHeight == ImageHeight
-        && other.SizeIndex == SizeIndex && other.HalfChroma == HalfChroma;
+        other is not null && other.Luma.Equals(Luma) && other.Chroma.Equals(Chroma) && other.SizeIndex == SizeIndex && other.HalfChroma == HalfChroma;
 
     public override bool Equals(object? obj) => Equals(obj as LayerGeometry);
 
-    public override int GetHashCode() => HashCode.Combine(ImageWidth, ImageHeight, SizeIndex, HalfChroma);
+    public override int GetHashCode() => HashCode.Combine(Luma, Chroma, SizeIndex, HalfChroma);
 
     public override string ToString() =>
-        $"{LumaWidth}x{LumaHeight} luma, {ChromaWidth}x{ChromaHeight} chroma (size {SizeIndex} of a {ImageWidth}x{ImageHeight} image)";
+        $"{LumaWidth}x{LumaHeight} luma, {ChromaWidth}x{ChromaHeight} chroma ({(SizeIndex is int s ? $"size {s}" : "free grids")} of a {ImageWidth}x{ImageHeight} image)";
 
     internal static void CheckImage(int imageWidth, int imageHeight)
     {

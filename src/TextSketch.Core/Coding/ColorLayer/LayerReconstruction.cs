@@ -22,7 +22,7 @@ public sealed class LayerReconstruction
 
     public LayerGeometry Geometry { get; }
 
-    /// <summary>The quantiser index it was coded with (0 finest … 63).</summary>
+    /// <summary>The quantiser index it was coded with (0 finest … 127).</summary>
     public int Quantiser { get; }
 
     /// <summary>Y in 1/64 levels, on the luma grid.</summary>
@@ -42,7 +42,7 @@ public sealed class LayerReconstruction
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 
-    /// <summary>The planes in pixel levels (exact: sixteenths are floats).</summary>
+    /// <summary>The planes in pixel levels (exact: 64ths are floats).</summary>
     public LayerPlanes ToPlanes() => new(Geometry, ToLevels(Luma), ToLevels(OrangeChroma), ToLevels(GreenChroma));
 
     /// <summary>
@@ -59,9 +59,9 @@ public sealed class LayerReconstruction
         for (int i = 0; i < g.LumaCount; i++)
         {
             (float r, float gr, float b) = YCoCg.ToRgb(Luma[i] / (float)Scale, co[i], cg[i]);
-            px[3 * i] = ToByte(r);
-            px[3 * i + 1] = ToByte(gr);
-            px[3 * i + 2] = ToByte(b);
+            px[3 * i] = YCoCg.ToByte(r);
+            px[3 * i + 1] = YCoCg.ToByte(gr);
+            px[3 * i + 2] = YCoCg.ToByte(b);
         }
 
         return image;
@@ -75,13 +75,13 @@ public sealed class LayerReconstruction
     private float[] Upsample(short[] chroma)
     {
         LayerGeometry g = Geometry;
-        if (!g.HalfChroma)
+        if (g.Chroma.Equals(g.Luma))
         {
             return ToLevels(chroma);
         }
 
-        (int[] x0, int[] x1, float[] fx) = Taps(g.ImageWidth, g.LumaWidth, g.ChromaWidth);
-        (int[] y0, int[] y1, float[] fy) = Taps(g.ImageHeight, g.LumaHeight, g.ChromaHeight);
+        (int[] x0, int[] x1, float[] fx) = Taps(g.Luma.ColumnStart, g.LumaWidth, g.Chroma.ColumnStart, g.ChromaWidth);
+        (int[] y0, int[] y1, float[] fy) = Taps(g.Luma.RowStart, g.LumaHeight, g.Chroma.RowStart, g.ChromaHeight);
         var result = new float[g.LumaCount];
         int cw = g.ChromaWidth;
         for (int y = 0; y < g.LumaHeight; y++)
@@ -98,10 +98,10 @@ public sealed class LayerReconstruction
     }
 
     /// <summary>For each fine cell: the two coarse cells whose centres surround its centre, and the weight of the second.</summary>
-    private static (int[] First, int[] Second, float[] Weight) Taps(int length, int fine, int coarse)
+    private static (int[] First, int[] Second, float[] Weight) Taps(Func<int, int> fineStart, int fine, Func<int, int> coarseStart, int coarse)
     {
-        int[] fineBounds = LayerGeometry.Bounds(length, fine);
-        int[] coarseBounds = LayerGeometry.Bounds(length, coarse);
+        int[] fineBounds = Enumerable.Range(0, fine + 1).Select(fineStart).ToArray();
+        int[] coarseBounds = Enumerable.Range(0, coarse + 1).Select(coarseStart).ToArray();
         var first = new int[fine];
         var second = new int[fine];
         var weight = new float[fine];
@@ -141,6 +141,4 @@ public sealed class LayerReconstruction
 
         return levels;
     }
-
-    private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
 }

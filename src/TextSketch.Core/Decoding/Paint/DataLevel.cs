@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 namespace TextSketch.Core.Decoding.Paint;
 
 /// <summary>One level's data term: node i touches cells Cell[Start[i]..Start[i+1]) with weights Weight[...].</summary>

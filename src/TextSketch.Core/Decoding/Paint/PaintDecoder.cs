@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
 
@@ -18,7 +19,7 @@ public static class PaintDecoder
     /// <summary>The grey a record without a colour layer decodes to (each of R, G, B).</summary>
     public const byte NeutralValue = 128;
 
-    public static RgbImage Decode(int width, int height, ColorLayerPlanes? layer, BitPlane? sketch, PaintOptions? options = null)
+    public static RgbImage Decode(int width, int height, LayerPlanes? layer, BitPlane? sketch, PaintOptions? options = null)
     {
         options ??= PaintOptions.Default;
         if (width < 1 || height < 1)
@@ -37,7 +38,7 @@ public static class PaintDecoder
         else
         {
             float[][] planes = scene.Decode(layer);
-            image = LayerColor.ToImage(width, height, planes[0], planes[1], planes[2]);
+            image = YCoCg.ToImage(width, height, planes[0], planes[1], planes[2]);
         }
 
         if (options.Outline)
@@ -119,20 +120,20 @@ public sealed class PaintScene
     }
 
     /// <summary>The Y, Co, Cg planes (W·H floats each) decoded from <paramref name="layer"/>.</summary>
-    public float[][] Decode(ColorLayerPlanes layer)
+    public float[][] Decode(LayerPlanes layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         PaintOptions options = _options;
-        if (layer.Grid.ImageWidth != Width || layer.Grid.ImageHeight != Height)
+        if (layer.Geometry.ImageWidth != Width || layer.Geometry.ImageHeight != Height)
         {
-            throw new ArgumentException($"The layer covers {layer.Grid.ImageWidth}x{layer.Grid.ImageHeight}; the picture is {Width}x{Height}.", nameof(layer));
+            throw new ArgumentException($"The layer covers {layer.Geometry.ImageWidth}x{layer.Geometry.ImageHeight}; the picture is {Width}x{Height}.", nameof(layer));
         }
 
         var planes = new float[3][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(options.MaxDegreeOfParallelism, 1, 3) };
         // Planes are independent solves; running them at once changes nothing in their arithmetic.
-        PlaneSystem luma = System(layer.Grid.Luma);
-        PlaneSystem chroma = System(layer.Grid.Chroma);
+        PlaneSystem luma = System(layer.Geometry.Luma);
+        PlaneSystem chroma = System(layer.Geometry.Chroma);
         Parallel.For(0, 3, parallel, p =>
         {
             PlaneSystem system = p == 0 ? luma : chroma;

@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 namespace TextSketch.Core.Decoding.Paint;
 
 /// <summary>

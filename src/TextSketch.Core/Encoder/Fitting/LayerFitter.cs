@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
@@ -36,33 +37,33 @@ public sealed record LayerFitOptions
 /// </summary>
 public static class LayerFitter
 {
-    public static ColorLayerPlanes Fit(RgbImage image, ColorLayerGrid grid, BitPlane? sketch, PaintOptions? paint = null, LayerFitOptions? options = null)
+    public static LayerPlanes Fit(RgbImage image, LayerGeometry geometry, BitPlane? sketch, PaintOptions? paint = null, LayerFitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return Fit(image, grid, PaintScene.Create(image.Width, image.Height, sketch, paint), options);
+        return Fit(image, geometry, PaintScene.Create(image.Width, image.Height, sketch, paint), options);
     }
 
-    /// <summary>The fit with a prepared scene (the sketch and the decoder's options): an encoder trying several grids
+    /// <summary>The fit with a prepared scene (the sketch and the decoder's options): an encoder trying several geometries
     /// for one image builds the scene once.</summary>
-    public static ColorLayerPlanes Fit(RgbImage image, ColorLayerGrid grid, PaintScene scene, LayerFitOptions? options = null)
+    public static LayerPlanes Fit(RgbImage image, LayerGeometry geometry, PaintScene scene, LayerFitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(scene);
         options ??= LayerFitOptions.Default;
-        ColorLayerPlanes.RequireSize(image, grid);
+        LayerPlanes.RequireSize(image, geometry);
         if (scene.Width != image.Width || scene.Height != image.Height)
         {
             throw new ArgumentException($"The scene is for {scene.Width}x{scene.Height}, the image {image.Width}x{image.Height}.", nameof(scene));
         }
 
-        float[][] target = LayerColor.ToPlanes(image);
-        ColorLayerPlanes box = new(grid, grid.Luma.BoxAverage(target[0]), grid.Chroma.BoxAverage(target[1]), grid.Chroma.BoxAverage(target[2]));
+        LayerPlanes box = LayerPlanes.FromImage(image, geometry);
         if (options.Iterations <= 0)
         {
             return box;
         }
 
+        float[][] target = YCoCg.ToPlanes(image);
         PaintOptions paint = scene.Options;
         var fitted = new float[3][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(options.MaxDegreeOfParallelism, 1, 3) };
@@ -71,10 +72,10 @@ public static class LayerFitter
             float[] start = box.Plane(p);
             fitted[p] = p > 0 && !options.FitChroma
                 ? start
-                : FitPlane(scene.System(p == 0 ? grid.Luma : grid.Chroma), target[p], start, options.Iterations,
+                : FitPlane(scene.System(geometry.GridOf(p)), target[p], start, options.Iterations,
                     Coarsest(p == 0 ? paint.Schedule : paint.ChromaSchedule, options.SolveLevel), p == 0 ? 0 : -127.5f, p == 0 ? 255 : 127.5f);
         });
-        return new ColorLayerPlanes(grid, fitted[0], fitted[1], fitted[2]);
+        return new LayerPlanes(geometry, fitted[0], fitted[1], fitted[2]);
     }
 
     private static SolveSchedule Coarsest(SolveSchedule schedule, int level) =>

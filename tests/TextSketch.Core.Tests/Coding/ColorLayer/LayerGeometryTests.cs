@@ -71,6 +71,9 @@ public class LayerGeometryTests
             Assert.Equal(((g.LumaWidth + 1) / 2, (g.LumaHeight + 1) / 2), (g.ChromaWidth, g.ChromaHeight));
             LayerGeometry full = LayerGeometry.Create(width, height, s, halfChroma: false);
             Assert.Equal((full.LumaWidth, full.LumaHeight), (full.ChromaWidth, full.ChromaHeight));
+            Assert.Equal(full.Luma, full.Chroma);
+            Assert.Equal(full.Luma, g.Luma); // both modes share the luma grid, and the chroma grid covers the same image
+            Assert.Equal((width, height), (g.Chroma.ImageWidth, g.Chroma.ImageHeight));
         }
     }
 
@@ -81,12 +84,16 @@ public class LayerGeometryTests
     [InlineData(768, 96)]
     public void CellsTileTheImageWithoutGapsOrOverlaps(int length, int cells)
     {
-        int[] bounds = LayerGeometry.Bounds(length, cells);
-        Assert.Equal(0, bounds[0]);
-        Assert.Equal(length, bounds[^1]);
+        var grid = new LayerGrid(length, 1, cells, 1);
+        Assert.Equal(0, grid.ColumnStart(0));
+        Assert.Equal(length, grid.ColumnStart(cells));
         for (int i = 0; i < cells; i++)
         {
-            Assert.True(bounds[i + 1] > bounds[i]); // every cell covers at least one pixel
+            Assert.True(grid.ColumnStart(i + 1) > grid.ColumnStart(i)); // every cell covers at least one pixel
+            for (int x = grid.ColumnStart(i); x < grid.ColumnStart(i + 1); x++)
+            {
+                Assert.Equal(i, grid.ColumnOf(x)); // and each pixel lies in exactly one cell
+            }
         }
     }
 
@@ -95,5 +102,19 @@ public class LayerGeometryTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => LayerGeometry.Create(768, 512, LayerGeometry.SizeCount(768, 512), true));
         Assert.Throws<ArgumentOutOfRangeException>(() => LayerGeometry.Create(0, 5, 0, true));
+    }
+
+    [Fact]
+    public void FreeGeometriesAreNotCoderSettings()
+    {
+        // The decoder and the fit take any grids; the coder writes only its settings.
+        LayerGeometry free = LayerGeometry.OfGrids(50, 30, 10, 6, 5, 3);
+        Assert.Null(free.SizeIndex);
+        Assert.False(free.HalfChroma);
+        Assert.Equal((10, 6, 5, 3), (free.LumaWidth, free.LumaHeight, free.ChromaWidth, free.ChromaHeight));
+        Assert.NotEqual(free, LayerGeometry.Create(50, 30, 1, halfChroma: true));
+        LayerPlanes planes = LayerPlanes.Flat(free, 100, 0, 0);
+        Assert.Throws<ArgumentException>(() => ColorLayerCoder.Encode(new TextSketch.Core.Coding.RangeEncoder(), planes, 10));
+        Assert.Throws<ArgumentException>(() => new LayerGeometry(new LayerGrid(50, 30, 5, 3), new LayerGrid(51, 30, 5, 3)));
     }
 }

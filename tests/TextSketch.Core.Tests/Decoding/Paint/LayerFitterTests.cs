@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Encoder.Fitting;
 using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Imaging;
@@ -15,9 +16,9 @@ public class LayerFitterTests
         // 24x16 image, 6x4 luma cells: A (384 x 24) column by column from the dense solver, then the normal equations.
         (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(24, 16);
         var paint = new PaintOptions { DataWeight = 50, Schedule = Converged, ChromaSchedule = Converged };
-        var grid = ColorLayerGrid.Create(24, 16, 6, 4, 3, 2);
+        var grid = LayerGeometry.OfGrids(24, 16, 6, 4, 3, 2);
         PaintScene scene = PaintScene.Create(24, 16, sketch, paint);
-        float[] target = LayerColor.ToPlanes(image)[0];
+        float[] target = YCoCg.ToPlanes(image)[0];
         int cells = grid.Luma.CellCount;
         var a = new double[cells][];
         for (int k = 0; k < cells; k++)
@@ -41,7 +42,7 @@ public class LayerFitterTests
 
         double[] best = DenseReference.Eliminate(normal, rhs);
 
-        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, SolveLevel = 0, FitChroma = true });
+        LayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, paint, new LayerFitOptions { Iterations = 60, SolveLevel = 0, FitChroma = true });
         for (int k = 0; k < cells; k++)
         {
             Assert.True(Math.Abs(fitted.Luma[k] - Math.Clamp(best[k], 0, 255)) < 0.05, $"cell {k}: {fitted.Luma[k]} vs {best[k]}");
@@ -52,11 +53,11 @@ public class LayerFitterTests
     public void FitNeverDecodesWorseThanTheBoxAverage()
     {
         (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(96, 64);
-        var grid = ColorLayerGrid.Create(96, 64, 12, 8, 6, 4);
+        var grid = LayerGeometry.OfGrids(96, 64, 12, 8, 6, 4);
         PaintScene scene = PaintScene.Create(96, 64, sketch);
-        float[] target = LayerColor.ToPlanes(image)[0];
+        float[] target = YCoCg.ToPlanes(image)[0];
         double Error(float[] cells) => scene.DecodePlane(grid.Luma, cells).Select((v, i) => (v - target[i]) * (double)(v - target[i])).Sum();
-        double before = Error(ColorLayerPlanes.BoxAverage(image, grid).Luma);
+        double before = Error(LayerPlanes.FromImage(image, grid).Luma);
         double previous = before;
         foreach (int iterations in new[] { 1, 2, 4, 8 })
         {
@@ -73,9 +74,9 @@ public class LayerFitterTests
     public void FitDoesNotDependOnTheThreadCount()
     {
         (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(120, 80);
-        var grid = ColorLayerGrid.Create(120, 80, 15, 10, 8, 5);
-        ColorLayerPlanes one = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { FitChroma = true, MaxDegreeOfParallelism = 1 });
-        ColorLayerPlanes three = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { FitChroma = true, MaxDegreeOfParallelism = 3 });
+        var grid = LayerGeometry.OfGrids(120, 80, 15, 10, 8, 5);
+        LayerPlanes one = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { FitChroma = true, MaxDegreeOfParallelism = 1 });
+        LayerPlanes three = LayerFitter.Fit(image, grid, sketch, null, LayerFitOptions.Default with { FitChroma = true, MaxDegreeOfParallelism = 3 });
         for (int p = 0; p < 3; p++)
         {
             Assert.Equal(one.Plane(p), three.Plane(p));
@@ -86,9 +87,9 @@ public class LayerFitterTests
     public void NoIterationsIsTheBoxAverage()
     {
         (RgbImage image, BitPlane sketch) = PaintDecoderTests.Shapes(40, 30);
-        var grid = ColorLayerGrid.Create(40, 30, 5, 3, 3, 2);
-        ColorLayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, null, new LayerFitOptions { Iterations = 0 });
-        ColorLayerPlanes box = ColorLayerPlanes.BoxAverage(image, grid);
+        var grid = LayerGeometry.OfGrids(40, 30, 5, 3, 3, 2);
+        LayerPlanes fitted = LayerFitter.Fit(image, grid, sketch, null, new LayerFitOptions { Iterations = 0 });
+        LayerPlanes box = LayerPlanes.FromImage(image, grid);
         for (int p = 0; p < 3; p++)
         {
             Assert.Equal(box.Plane(p), fitted.Plane(p));

@@ -1,3 +1,4 @@
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
@@ -63,7 +64,7 @@ public class PaintDecoderTests
         (RgbImage image, BitPlane sketch) = Shapes(48, 32);
         PaintScene scene = PaintScene.Create(48, 32, sketch);
         var grid = new LayerGrid(48, 32, 6, 4);
-        float[] cells = grid.BoxAverage(LayerColor.ToPlanes(image)[0]);
+        float[] cells = grid.BoxAverage(YCoCg.ToPlanes(image)[0]);
         float[] solved = scene.DecodePlane(grid, cells);
         double[] exact = DenseReference.Solve(scene.Links, grid, cells, PaintOptions.Default.DataWeight, PaintOptions.Default.Anchor);
         double worst = exact.Select((v, i) => Math.Abs(v - solved[i])).Max();
@@ -73,8 +74,8 @@ public class PaintDecoderTests
     [Fact]
     public void FlatLayerWithoutSketchIsFlat()
     {
-        var grid = ColorLayerGrid.Create(50, 30, 10, 6, 5, 3);
-        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 90f, 12f, -20f);
+        var grid = LayerGeometry.OfGrids(50, 30, 10, 6, 5, 3);
+        LayerPlanes layer = LayerPlanes.Flat(grid, 90f, 12f, -20f);
         RgbImage image = PaintDecoder.Decode(50, 30, layer, sketch: null);
         (byte r, byte g, byte b) = image[0, 0];
         for (int y = 0; y < 30; y++)
@@ -86,7 +87,7 @@ public class PaintDecoderTests
         }
 
         // And it is the layer's colour.
-        RgbImage expected = LayerColor.ToImage(1, 1, [90f], [12f], [-20f]);
+        RgbImage expected = YCoCg.ToImage(1, 1, [90f], [12f], [-20f]);
         Assert.Equal(expected[0, 0], (r, g, b));
     }
 
@@ -94,8 +95,8 @@ public class PaintDecoderTests
     public void FlatLayerWithSketchStaysFlat()
     {
         // Edges only stop smoothing; with nothing to separate they change nothing.
-        var grid = ColorLayerGrid.Create(40, 40, 8, 8, 4, 4);
-        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 0f, 0f);
+        var grid = LayerGeometry.OfGrids(40, 40, 8, 8, 4, 4);
+        LayerPlanes layer = LayerPlanes.Flat(grid, 200f, 0f, 0f);
         RgbImage image = PaintDecoder.Decode(40, 40, layer, Square(20, 20, 5, 5, 14, 14));
         Assert.All(Enumerable.Range(0, 40 * 40), i => Assert.Equal(200, image.Pixels[3 * i]));
     }
@@ -125,8 +126,8 @@ public class PaintDecoderTests
         }
 
         BitPlane sketch = Square(16, 16, 4, 4, 11, 11);
-        var grid = ColorLayerGrid.Create(size, size, 8, 8, 8, 8);
-        ColorLayerPlanes layer = ColorLayerPlanes.BoxAverage(image, grid);
+        var grid = LayerGeometry.OfGrids(size, size, 8, 8, 8, 8);
+        LayerPlanes layer = LayerPlanes.FromImage(image, grid);
 
         // Hard edges: every pixel more than a pixel from the boundary keeps its own side's colour, to within 7 % of
         // the 180-level step (the straightened contour rounds the corners by a pixel; the cells' means make up for it).
@@ -167,8 +168,8 @@ public class PaintDecoderTests
     public void ResultDoesNotDependOnTheThreadCount()
     {
         (RgbImage image, BitPlane sketch) = Shapes(120, 80);
-        var grid = ColorLayerGrid.Create(120, 80, 15, 10, 8, 5);
-        ColorLayerPlanes layer = ColorLayerPlanes.BoxAverage(image, grid);
+        var grid = LayerGeometry.OfGrids(120, 80, 15, 10, 8, 5);
+        LayerPlanes layer = LayerPlanes.FromImage(image, grid);
         RgbImage one = PaintDecoder.Decode(120, 80, layer, sketch, PaintOptions.Default with { MaxDegreeOfParallelism = 1 });
         RgbImage three = PaintDecoder.Decode(120, 80, layer, sketch, PaintOptions.Default with { MaxDegreeOfParallelism = 3 });
         RgbImage again = PaintDecoder.Decode(120, 80, layer, sketch, PaintOptions.Default with { MaxDegreeOfParallelism = 3 });
@@ -188,8 +189,8 @@ public class PaintDecoderTests
         var random = new Random(width * 7 + height);
         var image = new RgbImage(width, height);
         random.NextBytes(image.Pixels);
-        var grid = ColorLayerGrid.Create(width, height, (width + 3) / 4, (height + 3) / 4, (width + 7) / 8, (height + 7) / 8);
-        ColorLayerPlanes layer = ColorLayerPlanes.BoxAverage(image, grid);
+        var grid = LayerGeometry.OfGrids(width, height, (width + 3) / 4, (height + 3) / 4, (width + 7) / 8, (height + 7) / 8);
+        LayerPlanes layer = LayerPlanes.FromImage(image, grid);
         // A scatter of short strokes (a tenth of the sketch pixels), some closing small regions.
         var sketch = new BitPlane((width + 1) / 2, (height + 1) / 2);
         for (int i = 0; i < sketch.Bits.Length; i++)
@@ -212,9 +213,9 @@ public class PaintDecoderTests
     [Fact]
     public void OneByOneIsTheLayerColour()
     {
-        var grid = ColorLayerGrid.Create(1, 1, 1, 1, 1, 1);
-        RgbImage decoded = PaintDecoder.Decode(1, 1, ColorLayerPlanes.Flat(grid, 100, -8, 15), new BitPlane(1, 1, [1]));
-        Assert.Equal(LayerColor.ToImage(1, 1, [100f], [-8f], [15f])[0, 0], decoded[0, 0]);
+        var grid = LayerGeometry.OfGrids(1, 1, 1, 1, 1, 1);
+        RgbImage decoded = PaintDecoder.Decode(1, 1, LayerPlanes.Flat(grid, 100, -8, 15), new BitPlane(1, 1, [1]));
+        Assert.Equal(YCoCg.ToImage(1, 1, [100f], [-8f], [15f])[0, 0], decoded[0, 0]);
     }
 
     [Fact]
@@ -276,8 +277,8 @@ public class PaintDecoderTests
     [Fact]
     public void OutlineInksAlongTheCurvesOnly()
     {
-        var grid = ColorLayerGrid.Create(64, 64, 8, 8, 4, 4);
-        ColorLayerPlanes layer = ColorLayerPlanes.Flat(grid, 200f, 0f, 0f);
+        var grid = LayerGeometry.OfGrids(64, 64, 8, 8, 4, 4);
+        LayerPlanes layer = LayerPlanes.Flat(grid, 200f, 0f, 0f);
         BitPlane sketch = Square(16, 16, 4, 4, 11, 11);
         RgbImage inked = PaintDecoder.Decode(64, 64, layer, sketch, PaintOptions.Default with { Outline = true });
         // On the curve (x = 18 ± the straightening) it is dark; well away from it the layer's grey is untouched.

@@ -1,11 +1,12 @@
-namespace TextSketch.Core.Decoding.Paint;
+namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
 /// How one plane of the colour layer maps onto the image: a uniform partition of the
 /// <see cref="ImageWidth"/> x <see cref="ImageHeight"/> image into <see cref="Columns"/> x <see cref="Rows"/> cells.
 /// Cell column i covers image columns [floor(i·W/Columns), floor((i+1)·W/Columns)), rows likewise, so every cell
 /// holds at least one pixel and sizes that do not divide spread the remainder evenly. A cell's value is (ideally)
-/// the box average of the plane over it: that average is the operator D of the Paint decoder's data term.
+/// the box average of the plane over it: that average is the operator D of the Paint decoder's data term, and the
+/// colour layer coder's planes live on such grids (<see cref="LayerGeometry"/>: one for luma, one for chroma).
 /// </summary>
 public sealed class LayerGrid : IEquatable<LayerGrid>
 {
@@ -99,37 +100,4 @@ public sealed class LayerGrid : IEquatable<LayerGrid>
     public override int GetHashCode() => HashCode.Combine(ImageWidth, ImageHeight, Columns, Rows);
 
     public override string ToString() => $"{Columns}x{Rows} cells over {ImageWidth}x{ImageHeight}";
-}
-
-/// <summary>
-/// The colour layer's geometry: luma on one grid, both chroma planes on another (usually coarser), over the same
-/// image. The layer's coder and the Paint decoder agree on nothing else about the layer's shape.
-/// </summary>
-public sealed record ColorLayerGrid
-{
-    public ColorLayerGrid(LayerGrid luma, LayerGrid chroma)
-    {
-        ArgumentNullException.ThrowIfNull(luma);
-        ArgumentNullException.ThrowIfNull(chroma);
-        if (luma.ImageWidth != chroma.ImageWidth || luma.ImageHeight != chroma.ImageHeight)
-        {
-            throw new ArgumentException("The luma and chroma grids cover images of different sizes.", nameof(chroma));
-        }
-
-        Luma = luma;
-        Chroma = chroma;
-    }
-
-    public LayerGrid Luma { get; }
-
-    public LayerGrid Chroma { get; }
-
-    public int ImageWidth => Luma.ImageWidth;
-
-    public int ImageHeight => Luma.ImageHeight;
-
-    /// <summary>Luma at lumaColumns x lumaRows, chroma at chromaColumns x chromaRows (each capped at the image size).</summary>
-    public static ColorLayerGrid Create(int width, int height, int lumaColumns, int lumaRows, int chromaColumns, int chromaRows) =>
-        new(new LayerGrid(width, height, Math.Min(lumaColumns, width), Math.Min(lumaRows, height)),
-            new LayerGrid(width, height, Math.Min(chromaColumns, width), Math.Min(chromaRows, height)));
 }
