@@ -98,7 +98,7 @@ Describe 'Expand-TextSketch -Decoder Diffusion' {
         Join-Path $root 'missing/one.png' | Should -Not -Exist
     }
 
-    It 'falls back to Preview with one warning when Auto finds no pack' {
+    It 'falls back to Paint with one warning when Auto finds no pack' {
         $empty = Join-Path $root 'no-models'
         $files = $records | Expand-TextSketch -DestinationPath (Join-Path $root 'fallback') -ModelRoot $empty -WarningVariable warn 3>$null
         $files.Count | Should -Be 2

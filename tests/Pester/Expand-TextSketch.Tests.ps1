@@ -34,12 +34,25 @@ Describe 'Expand-TextSketch' {
         $files.Name | Should -Be @('one.png', 'two [b].png')
     }
 
-    It 'warns once that Auto means the Preview decoder while no diffusion pack is installed' {
+    It 'warns once that Auto means the Paint decoder while no diffusion pack is installed' {
         $out = Join-Path $root 'out3'
         $files = $records | Expand-TextSketch -DestinationPath $out -WarningVariable warn 3>$null
         $files.Count | Should -Be 2
         $warn.Count | Should -Be 1
-        $warn[0] | Should -Match 'Preview'
+        $warn[0] | Should -Match 'Paint decoder'
+        $warn[0] | Should -Match '-Decoder Paint'
+    }
+
+    It 'paints records with -Decoder Paint, the same pixels as Auto''s fallback, and -Outline inks the edges' {
+        $paint = $records[0] | Expand-TextSketch -DestinationPath (Join-Path $root 'paint') -Decoder Paint
+        $auto = Get-ChildItem (Join-Path $root 'out3') -Filter 'one.png'
+        (Get-FileHash $paint.FullName).Hash | Should -Be (Get-FileHash $auto.FullName).Hash
+        $inked = $records[0] | Expand-TextSketch -DestinationPath (Join-Path $root 'inked') -Decoder Paint -Outline
+        (Get-PngSize $inked.FullName).Width | Should -Be 120
+        (Get-FileHash $inked.FullName).Hash | Should -Not -Be (Get-FileHash $paint.FullName).Hash
+        # Preview keeps its own look.
+        $preview = $records[0] | Expand-TextSketch -DestinationPath (Join-Path $root 'preview') -Decoder Preview
+        (Get-FileHash $preview.FullName).Hash | Should -Not -Be (Get-FileHash $paint.FullName).Hash
     }
 
     It 'writes the sketch layer as exactly the coded bitmap' {

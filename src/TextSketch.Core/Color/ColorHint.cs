@@ -1,7 +1,6 @@
 using TextSketch.Core.Coding;
-using TextSketch.Core.Imaging;
-
 using TextSketch.Core.Coding.ColorLayer;
+using TextSketch.Core.Imaging;
 
 namespace TextSketch.Core.Color;
 
@@ -79,31 +78,48 @@ public sealed class ColorHint : IEquatable<ColorHint>
     public (int R, int G, int B) CellRgb(int index) =>
         ToRgb(Dequantise(Luma[index], LumaLevels), Dequantise(BlueChroma[index], ChromaLevels), Dequantise(RedChroma[index], ChromaLevels));
 
-    /// <summary>A smooth RGB field (3 ints per pixel) interpolating the cell colours bilinearly between cell centres.</summary>
-    public int[] RenderField(int width, int height)
+    /// <summary>The hint as the colour layer's smallest setting (size 0, full chroma: the hint's own grid), each
+    /// cell's colour in YCoCg, for decoders that paint colour layers (a version-1 record's colour).</summary>
+    public LayerPlanes ToPlanes(int imageWidth, int imageHeight)
     {
-        var field = new int[width * height * 3];
-        LinearTap[] columns = Resampling.LinearTaps(Columns, width);
-        LinearTap[] rows = Resampling.LinearTaps(Rows, height);
-        for (int y = 0; y < height; y++)
+        LayerGeometry geometry = LayerGeometry.Create(imageWidth, imageHeight, 0, halfChroma: false);
+        if (geometry.LumaWidth != Columns || geometry.LumaHeight != Rows)
         {
-            (int y0, int y1, double fy) = rows[y];
-            for (int x = 0; x < width; x++)
-            {
-                (int x0, int x1, double fx) = columns[x];
-                (int r00, int g00, int b00) = CellRgb(y0 * Columns + x0);
-                (int r01, int g01, int b01) = CellRgb(y0 * Columns + x1);
-                (int r10, int g10, int b10) = CellRgb(y1 * Columns + x0);
-                (int r11, int g11, int b11) = CellRgb(y1 * Columns + x1);
-                int o = (y * width + x) * 3;
-                field[o] = Lerp2(r00, r01, r10, r11, fx, fy);
-                field[o + 1] = Lerp2(g00, g01, g10, g11, fx, fy);
-                field[o + 2] = Lerp2(b00, b01, b10, b11, fx, fy);
-            }
+            throw new ArgumentException($"A {Columns}x{Rows} hint is not the colour grid of a {imageWidth}x{imageHeight} image.");
         }
 
-        return field;
+        int cells = Columns * Rows;
+        var y = new float[cells];
+        var co = new float[cells];
+        var cg = new float[cells];
+        for (int i = 0; i < cells; i++)
+        {
+            (int r, int g, int b) = CellRgb(i);
+            y[i] = YCoCg.Luma(r, g, b);
+            co[i] = YCoCg.OrangeChroma(r, g, b);
+            cg[i] = YCoCg.GreenChroma(r, g, b);
+        }
+
+        return new LayerPlanes(geometry, y, co, cg);
     }
+
+    /// <summary>The cells' colours as a Columns x Rows image.</summary>
+    public RgbImage ToImage()
+    {
+        var image = new RgbImage(Columns, Rows);
+        for (int i = 0; i < Columns * Rows; i++)
+        {
+            (int r, int g, int b) = CellRgb(i);
+            image.Pixels[3 * i] = (byte)r;
+            image.Pixels[3 * i + 1] = (byte)g;
+            image.Pixels[3 * i + 2] = (byte)b;
+        }
+
+        return image;
+    }
+
+    /// <summary>A smooth RGB field (3 ints per pixel) interpolating the cell colours bilinearly between cell centres.</summary>
+    public int[] RenderField(int width, int height) => Resampling.LinearField(ToImage(), width, height);
 
     public void Encode(RangeEncoder encoder)
     {
@@ -193,13 +209,6 @@ public sealed class ColorHint : IEquatable<ColorHint>
         }
 
         return residual;
-    }
-
-    private static int Lerp2(int v00, int v01, int v10, int v11, double fx, double fy)
-    {
-        double top = v00 + (v01 - v00) * fx;
-        double bottom = v10 + (v11 - v10) * fx;
-        return (int)Math.Round(top + (bottom - top) * fy);
     }
 
     private static int Quantise(int value, int levels) => Math.Clamp((value * (levels - 1) + 127) / 255, 0, levels - 1);

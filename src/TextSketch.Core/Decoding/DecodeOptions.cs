@@ -27,6 +27,9 @@ public sealed record DecodeOptions
 
     public double? Strength { get; init; }
 
+    /// <summary>Ink the sketch's curves over the Paint decoder's picture (-Outline); other decoders ignore it.</summary>
+    public bool Outline { get; init; }
+
     /// <summary>Records claiming more pixels are refused before decoding (<see cref="DecodeLimits"/>).</summary>
     public long MaxPixels { get; init; } = TextSketchDefaults.MaxImagePixels;
 

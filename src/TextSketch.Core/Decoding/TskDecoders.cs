@@ -1,4 +1,5 @@
 using TextSketch.Core.Decoding.Diffusion;
+using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Decoding.Preview;
 
 namespace TextSketch.Core.Decoding;
@@ -40,6 +41,7 @@ public static class TskDecoders
     public static IReadOnlyList<TskDecoderEntry> All { get; } =
     [
         DiffusionDecoder.Entry,
+        PaintDecoder.Entry,
         PreviewDecoder.Entry,
     ];
 

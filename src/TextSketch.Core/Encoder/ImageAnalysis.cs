@@ -1,27 +1,33 @@
 using TextSketch.Core.Caption;
 using TextSketch.Core.Coding;
-using TextSketch.Core.Color;
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Format;
+using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Text;
 
 namespace TextSketch.Core.Encoder;
 
-/// <summary>What the analysis stage finds in an image, before any coding: the caption, the colour layout and the
-/// full sketch with its edge strengths (rate control decides how much of it the record keeps).</summary>
+/// <summary>What the analysis stage finds in an image, before any coding: the caption, the full sketch with its edge
+/// strengths, and the pixels the colour layer is made from (rate control decides how much of each the record keeps
+/// and fits the layer to the sketch it keeps).</summary>
+/// <param name="Image">The image (TextSketch mode: the colour layer's source); null in Text mode.</param>
 /// <param name="CaptionVocabulary">CLIP's vocabulary when the caption is one of its token sequences (it came from
 /// prompt inversion with CLIP's own vocabulary), so it may be stored as token ids; null for every other caption.</param>
 /// <param name="SketchSource">The detector that drew <paramref name="Sketch"/> (the record names it).</param>
+/// <param name="SketchReference">The detector's own map at its detection resolution, which a coded sketch's
+/// fidelity is measured against (<see cref="SketchFidelity"/>); null: the full sketch itself.</param>
 public sealed record ImageAnalysis(
     int Width,
     int Height,
     string? Caption,
     CaptionSource CaptionSource,
-    ColorHint? Color,
+    RgbImage? Image,
     EdgeMap? Sketch,
     int SketchDivisor,
     ClipTokenizer? CaptionVocabulary = null,
-    SketchSource SketchSource = SketchSource.BuiltIn)
+    SketchSource SketchSource = SketchSource.BuiltIn,
+    BitPlane? SketchReference = null)
 {
     /// <summary>The caption coders this record may use: the text coders, plus CLIP tokens for an inverted prompt.
     /// Never what happens to be installed: the record's bytes depend only on the image and the options.</summary>
@@ -30,8 +36,9 @@ public sealed record ImageAnalysis(
     /// <summary>The cheapest exact coder for the caption, of <see cref="CaptionCoders"/>.</summary>
     public int CaptionCoder => Caption is null ? TextSketchDefaults.CaptionCoder : CaptionCoders.Cheapest(Caption).Id;
 
-    /// <summary>The record content for <paramref name="mode"/> with the given sketch bitmap (null: the full one).</summary>
-    public TskDocument ToDocument(TextSketchMode mode, BitPlane? sketch = null, bool includeColor = true) => new()
+    /// <summary>The record content for <paramref name="mode"/> with the given sketch bitmap (null: the full one) and
+    /// colour layer (null: none).</summary>
+    public TskDocument ToDocument(TextSketchMode mode, BitPlane? sketch = null, LayerReconstruction? colorLayer = null) => new()
     {
         Width = Width,
         Height = Height,
@@ -39,7 +46,7 @@ public sealed record ImageAnalysis(
         Caption = Caption,
         CaptionSource = CaptionSource,
         CaptionCoder = CaptionCoder,
-        Color = mode == TextSketchMode.TextSketch && includeColor ? Color : null,
+        ColorLayer = mode == TextSketchMode.TextSketch ? colorLayer : null,
         Sketch = mode == TextSketchMode.TextSketch && Sketch is not null
             ? new SketchLayer(sketch ?? Sketch.Edges, SketchDivisor, TextSketchDefaults.SketchCoder)
             : null,

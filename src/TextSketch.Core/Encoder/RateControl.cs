@@ -1,4 +1,4 @@
-using TextSketch.Core.Coding;
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Format;
 using TextSketch.Core.Sketch;
 
@@ -20,17 +20,19 @@ public sealed class BudgetTooSmallException : TextSketchException
 }
 
 /// <summary>
-/// Codes an analysis into a record within a byte budget. Header, caption and colour hint are coded first; the sketch
-/// gets the rest and is simplified (<see cref="SketchSimplifier"/>) until it fits. When the sketch would be left with
-/// less than <see cref="ColorDropThreshold"/> bytes the colour hint is dropped to make room. A hard budget
-/// (-MaxBytes) is never exceeded; without one, <see cref="TextSketchDefaults.RecordBudgetBytes"/> applies but the sketch keeps at least
-/// <see cref="MinimumSketchBytes"/> (a long caption must not leave an image without structure).
+/// Codes an analysis into a record within a byte budget. Header and caption are coded first; the sketch keeps at
+/// least the fidelity floor (<see cref="MinimumSketchFidelity"/>: its decoded edge-F1 against the detector's own
+/// map), the colour layer and more sketch share the rest (<see cref="ColorLayerPlanner"/>). A hard budget
+/// (-MaxBytes) is never exceeded: when it cannot hold the floor sketch, the colour layer goes first, then the sketch
+/// shrinks to what fits. Without one, <see cref="TextSketchDefaults.RecordBudgetBytes"/> applies but the sketch keeps
+/// its floor (at least <see cref="MinimumSketchBytes"/>; a long caption must not leave an image without structure).
 /// </summary>
 public static class RateControl
 {
     public const int MinimumSketchBytes = 48;
 
-    public const int ColorDropThreshold = 24;
+    /// <summary>The decoded sketch's edge-F1 every TextSketch record keeps when its budget allows (the rate issue's floor).</summary>
+    public const double MinimumSketchFidelity = 0.6;
 
     public static TskRecord Code(ImageAnalysis analysis, TextSketchMode mode, int? maxBytes, int minComponentPixels)
     {
@@ -53,38 +55,42 @@ public static class RateControl
 
         int budget = maxBytes ?? TextSketchDefaults.RecordBudgetBytes;
         var empty = new BitPlane(analysis.Sketch.Edges.Width, analysis.Sketch.Edges.Height);
-        bool includeColor = analysis.Color is not null;
-        int rest = Rest(analysis, empty, includeColor);
-        if (includeColor && budget - rest < ColorDropThreshold)
-        {
-            includeColor = false;
-            rest = Rest(analysis, empty, includeColor);
-        }
-
+        TskRecord bare = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, empty));
+        int rest = bare.Bytes.Length;
         if (maxBytes is int hard && rest > hard)
         {
             throw new BudgetTooSmallException(rest, hard, "the header, caption and an empty sketch");
         }
 
-        int sketchBudget = maxBytes is null ? Math.Max(MinimumSketchBytes, budget - rest) : budget - rest;
-        ISketchCoder coder = SketchCoders.Default;
+        var ladder = new SketchLadder(analysis.Sketch, analysis.SketchReference, minComponentPixels);
+        SketchLadder.Step floor = ladder.Floor(MinimumSketchFidelity);
+        if (maxBytes is null)
+        {
+            // A soft budget: the floor sketch always fits, and at least MinimumSketchBytes of sketch when the detector has them.
+            int least = Math.Max(floor.Bytes, Math.Min(MinimumSketchBytes, ladder[0].Bytes));
+            budget = Math.Max(budget, rest + least + 1);
+            floor = ladder.Fit(Math.Max(least, floor.Bytes));
+        }
+
+        if (rest + floor.Bytes > budget)
+        {
+            // Not even the floor sketch fits: the largest sketch that does, and a colour layer only in what it leaves.
+            floor = ladder.Fit(budget - rest);
+        }
+
+        ColorLayerPlanner.Plan plan = ColorLayerPlanner.Choose(analysis, ladder, floor, budget - rest);
         while (true)
         {
-            (BitPlane sketch, _) = SketchSimplifier.FitToBudget(analysis.Sketch, coder, sketchBudget, minComponentPixels);
-            TskRecord record = analysis.Write(analysis.ToDocument(mode, sketch, includeColor));
+            TskRecord record = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, plan.Sketch.Sketch, plan.Layer?.Reconstruction));
             int over = record.Bytes.Length - budget;
-            if (maxBytes is null || over <= 0 || sketchBudget <= 0)
+            if (over <= 0)
             {
                 return record;
             }
 
-            // The sketch shares the record's stream, so its cost there can differ from its cost alone by a byte or
-            // so: take the excess off the sketch's budget and try again (an empty sketch always fits, see above).
-            sketchBudget -= over;
+            // Parts share the record's stream, so their cost there can differ from their cost alone by a byte or so:
+            // take the excess off the colour layer (or, without one, the sketch) and try again.
+            plan = ColorLayerPlanner.Shrink(analysis, ladder, plan, over);
         }
     }
-
-    /// <summary>Bytes of the record with an empty sketch: everything but the sketch's own cost.</summary>
-    private static int Rest(ImageAnalysis analysis, BitPlane emptySketch, bool includeColor) =>
-        analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, emptySketch, includeColor)).Bytes.Length;
 }

@@ -1,5 +1,4 @@
 using TextSketch.Core.Caption;
-using TextSketch.Core.Color;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
@@ -74,22 +73,29 @@ public static class TextSketchEncoder
                 $"A {image.Width}x{image.Height} image exceeds the record's limit of {TskFile.MaxDimension} pixels per side.");
         }
 
-        ColorHint? color = null;
         EdgeMap? sketch = null;
+        BitPlane? reference = null;
         SketchSource sketchSource = SketchSource.BuiltIn;
         int divisor = 1;
         if (options.Mode == TextSketchMode.TextSketch)
         {
-            color = ColorHint.Extract(image);
             divisor = SketchGeometry.ChooseDivisor(image.Width, image.Height, options.Sketch.TargetPixels);
             (int w, int h) = SketchGeometry.Size(image.Width, image.Height, divisor);
-            sketch = options.SketchDetector is { } model
-                ? model.Detect(image, w, h, options.Sketch, cancellationToken)
-                : EdgeDetector.DetectSketch(image, w, h, options.Sketch).Sketch;
+            if (options.SketchDetector is { } model)
+            {
+                sketch = model.Detect(image, w, h, options.Sketch, cancellationToken);
+            }
+            else
+            {
+                (sketch, EdgeMap detection) = EdgeDetector.DetectSketch(image, w, h, options.Sketch);
+                reference = detection.Edges;
+            }
+
             sketchSource = options.SketchDetector?.Source ?? SketchSource.BuiltIn;
         }
 
-        return new ImageAnalysis(image.Width, image.Height, caption, source, color, sketch, divisor, SketchSource: sketchSource);
+        return new ImageAnalysis(image.Width, image.Height, caption, source, options.Mode == TextSketchMode.TextSketch ? image : null, sketch, divisor,
+            SketchSource: sketchSource, SketchReference: reference);
     }
 
     private static (string? Caption, CaptionSource Source) ResolveExplicit(string? explicitCaption)

@@ -1,4 +1,5 @@
 using TextSketch.Core.Caption;
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Color;
 using TextSketch.Core.Sketch;
 
@@ -17,6 +18,10 @@ public sealed record CandidateChoice(int Bits, int Index)
 /// <summary>Everything a .tsk record holds, decoded.</summary>
 public sealed record TskDocument
 {
+    /// <summary>The format version the record is written in: <see cref="TskFile.MajorVersion"/> (2) for every new
+    /// record; 1 for records read from version-1 files, which write back as they were.</summary>
+    public int Version { get; init; } = TskFile.MajorVersion;
+
     public required int Width { get; init; }
 
     public required int Height { get; init; }
@@ -31,13 +36,16 @@ public sealed record TskDocument
     /// <summary>The coder the caption is stored with (the encoder chooses it; see <see cref="Coding.CaptionCoders"/>).</summary>
     public int CaptionCoder { get; init; } = TextSketchDefaults.CaptionCoder;
 
+    /// <summary>Version 2: the colour layer (<see cref="ColorLayerCoder"/>), as coded; null without colour.</summary>
+    public LayerReconstruction? ColorLayer { get; init; }
+
+    /// <summary>Version 1 only: the 12-cell colour hint that version 2's <see cref="ColorLayer"/> replaced.</summary>
     public ColorHint? Color { get; init; }
 
-    /// <summary>Whether the record carries colour the decoders can start from. A version-1 record's 12-cell colour
-    /// hint counts: it is the smallest setting of the colour layer (its cells' mean colours are real colour data,
-    /// which the weight-free decoders paint and the diffusion decoder's img2img start encodes). Records without
-    /// colour (Text mode) answer false.</summary>
-    public bool HasColorLayer => Color is not null;
+    /// <summary>Whether the record carries colour the decoders can start from: a version-2 colour layer, or a
+    /// version-1 colour hint (the colour layer's smallest setting, which the weight-free decoders paint and the
+    /// diffusion decoder's img2img start encodes). Records without colour (Text mode) answer false.</summary>
+    public bool HasColorLayer => ColorLayer is not null || Color is not null;
 
     /// <summary>Present exactly when <see cref="Mode"/> is TextSketch.</summary>
     public SketchLayer? Sketch { get; init; }

@@ -1,24 +1,31 @@
 using System.Buffers.Binary;
 using TextSketch.Core.Caption;
 using TextSketch.Core.Coding;
+using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Color;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Format;
 
 /// <summary>
-/// The .tsk byte layout, version 1 (docs/format.md is the specification):
+/// The .tsk byte layout, version 2 (docs/format.md is the specification):
 /// <code>
 /// magic 0xD4 | major(3) text(1) seed(1) shift(3) | varint W>>shift | varint H>>shift | [varint seed]
-///   | one range-coded stream (caption, colour hint, sketch) | CRC-32 (LE)
+///   | one range-coded stream (caption, colour layer, sketch, trailer) | CRC-32 (LE)
 /// </code>
+/// Version 1 is the same but for the colour: a 12-cell hint where version 2 has the colour layer. The writer writes
+/// a document in its <see cref="TskDocument.Version"/> (2 for every new record); readers accept both.
 /// Fields that nearly always take one value (the default coders, the default sketch size) cost a fraction of a bit
 /// each: a 768x512 record spends exactly 8 bytes outside its stream.
 /// </summary>
 public static class TskFile
 {
     public const byte Magic = 0xD4;
-    public const int MajorVersion = 1;
+    /// <summary>The version new records are written in.</summary>
+    public const int MajorVersion = 2;
+
+    /// <summary>The oldest version readers accept (its colour hint is version 2's smallest colour layer setting).</summary>
+    public const int OldestVersion = 1;
     public const int MaxDimension = 65535;
     public const int MaxSketchPixels = 1 << 22;
 
@@ -57,11 +64,19 @@ public static class TskFile
         }
 
         double colorBits = 0;
-        stream.Encode(document.Color is null ? 0 : 1, Usual);
-        if (document.Color is not null)
+        stream.Encode(document.HasColorLayer ? 1 : 0, Usual);
+        if (document.HasColorLayer)
         {
             double start = stream.Bits;
-            document.Color.Encode(stream);
+            if (document.ColorLayer is { } layer)
+            {
+                ColorLayerCoder.Write(stream, layer);
+            }
+            else
+            {
+                document.Color!.Encode(stream);
+            }
+
             colorBits = stream.Bits - start;
         }
 
@@ -98,7 +113,7 @@ public static class TskFile
         var output = new List<byte>(16 + streamBytes.Length)
         {
             Magic,
-            (byte)((MajorVersion << 5) | ((int)document.Mode << 4) | (document.ExplicitSeed is null ? 0 : 1 << 3) | shift),
+            (byte)((document.Version << 5) | ((int)document.Mode << 4) | (document.ExplicitSeed is null ? 0 : 1 << 3) | shift),
         };
         VarInt.Write(output, (uint)(document.Width >> shift));
         VarInt.Write(output, (uint)(document.Height >> shift));
@@ -138,10 +153,10 @@ public static class TskFile
         }
 
         int major = data[1] >> 5;
-        if (major != MajorVersion)
+        if (major < OldestVersion || major > MajorVersion)
         {
             throw new TskFormatException(TskFormatError.UnsupportedVersion, name,
-                $"format version {major} is not supported (this TextSketch reads version {MajorVersion}); update the TextSketch module.");
+                $"format version {major} is not supported (this TextSketch reads versions {OldestVersion} and {MajorVersion}); update the TextSketch module.");
         }
 
         var mode = (TextSketchMode)((data[1] >> 4) & 1);
@@ -194,7 +209,7 @@ public static class TskFile
 
         try
         {
-            return Decode(data, mode, (int)width, (int)height, hasSeed ? (int)seedValue : null, position, bodyEnd, crc, captionCoders ?? CaptionCoders.Builtin);
+            return Decode(data, major, mode, (int)width, (int)height, hasSeed ? (int)seedValue : null, position, bodyEnd, crc, captionCoders ?? CaptionCoders.Builtin);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or OverflowException)
         {
@@ -202,7 +217,7 @@ public static class TskFile
         }
     }
 
-    private static TskRecord Decode(byte[] data, TextSketchMode mode, int width, int height, int? seed, int streamStart, int bodyEnd, uint crc, CaptionCoders captionCoders)
+    private static TskRecord Decode(byte[] data, int version, TextSketchMode mode, int width, int height, int? seed, int streamStart, int bodyEnd, uint crc, CaptionCoders captionCoders)
     {
         var stream = new RangeDecoder(data, streamStart, bodyEnd - streamStart);
         var source = (CaptionSource)stream.DecodeDirect(2);
@@ -219,11 +234,20 @@ public static class TskFile
         }
 
         ColorHint? color = null;
+        LayerReconstruction? layer = null;
         double colorBits = 0;
         if (stream.Decode(Usual) == 1)
         {
             double start = stream.Bits;
-            color = ColorHint.Decode(stream, width, height);
+            if (version == 1)
+            {
+                color = ColorHint.Decode(stream, width, height);
+            }
+            else
+            {
+                layer = ColorLayerCoder.Decode(stream, width, height);
+            }
+
             colorBits = stream.Bits - start;
         }
 
@@ -276,12 +300,14 @@ public static class TskFile
 
         var document = new TskDocument
         {
+            Version = version,
             Width = width,
             Height = height,
             Mode = mode,
             Caption = caption,
             CaptionSource = source,
             CaptionCoder = captionCoder,
+            ColorLayer = layer,
             Color = color,
             Sketch = sketch,
             SketchSource = sketchSource,
@@ -370,6 +396,23 @@ public static class TskFile
             {
                 throw new ArgumentException($"A {w}x{h} sketch exceeds {MaxSketchPixels} pixels.");
             }
+        }
+
+        if (d.Version < OldestVersion || d.Version > MajorVersion)
+        {
+            throw new ArgumentException($"Records are written in version {OldestVersion} or {MajorVersion}, not {d.Version}.");
+        }
+
+        if (d.Version == 1 ? d.ColorLayer is not null : d.Color is not null)
+        {
+            throw new ArgumentException(d.Version == 1
+                ? "A version-1 record has a colour hint, not a colour layer."
+                : "A version-2 record has a colour layer, not the version-1 colour hint.");
+        }
+
+        if (d.ColorLayer is { } layer && (layer.Geometry.ImageWidth != d.Width || layer.Geometry.ImageHeight != d.Height || layer.Decisions.Length == 0))
+        {
+            throw new ArgumentException($"The colour layer is for a {layer.Geometry.ImageWidth}x{layer.Geometry.ImageHeight} image (and must be a coded one), the record {d.Width}x{d.Height}.");
         }
 
         if (d.Color is { } c)

@@ -149,6 +149,38 @@ public static class Resampling
         return taps;
     }
 
+    /// <summary>A smooth RGB field (3 ints per pixel, row-major) at <paramref name="width"/> x <paramref name="height"/>
+    /// interpolating a coarse image's colours bilinearly between its pixel centres (<see cref="LinearTaps"/>), rounded:
+    /// the weight-free Preview decoder's colour layout.</summary>
+    public static int[] LinearField(RgbImage coarse, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(coarse);
+        var field = new int[width * height * 3];
+        LinearTap[] columns = LinearTaps(coarse.Width, width);
+        LinearTap[] rows = LinearTaps(coarse.Height, height);
+        byte[] px = coarse.Pixels;
+        int cw = coarse.Width;
+        for (int y = 0; y < height; y++)
+        {
+            (int y0, int y1, double fy) = rows[y];
+            for (int x = 0; x < width; x++)
+            {
+                (int x0, int x1, double fx) = columns[x];
+                int o = (y * width + x) * 3;
+                for (int c = 0; c < 3; c++)
+                {
+                    int v00 = px[(y0 * cw + x0) * 3 + c], v01 = px[(y0 * cw + x1) * 3 + c];
+                    int v10 = px[(y1 * cw + x0) * 3 + c], v11 = px[(y1 * cw + x1) * 3 + c];
+                    double top = v00 + (v01 - v00) * fx;
+                    double bottom = v10 + (v11 - v10) * fx;
+                    field[o + c] = (int)Math.Round(top + (bottom - top) * fy);
+                }
+            }
+        }
+
+        return field;
+    }
+
     /// <summary>
     /// The source rectangle (<paramref name="x0"/>, <paramref name="y0"/>, <paramref name="sourceWidth"/> x
     /// <paramref name="sourceHeight"/>) resampled to <paramref name="width"/> x <paramref name="height"/> as three

@@ -46,12 +46,22 @@ public static class SketchFidelity
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(reference);
-        if (candidate.Width != reference.Width || candidate.Height != reference.Height)
+        return Compare(candidate, reference, Dilate(reference, tolerance), tolerance);
+    }
+
+    /// <summary><see cref="Compare(BitPlane, BitPlane, int)"/> with the reference already dilated by the tolerance
+    /// (<see cref="Dilate"/>): many candidates against one reference.</summary>
+    public static EdgeScore Compare(BitPlane candidate, BitPlane reference, BitPlane nearReference, int tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(nearReference);
+        if (candidate.Width != reference.Width || candidate.Height != reference.Height
+            || nearReference.Width != reference.Width || nearReference.Height != reference.Height)
         {
             throw new ArgumentException("Edge maps must be the same size to compare.");
         }
 
-        BitPlane nearReference = Dilate(reference, tolerance);
         BitPlane nearCandidate = Dilate(candidate, tolerance);
         int candidates = 0, correct = 0, references = 0, found = 0;
         for (int i = 0; i < candidate.Bits.Length; i++)
@@ -93,7 +103,7 @@ public static class SketchFidelity
     }
 
     /// <summary>Every pixel within <paramref name="radius"/> (Euclidean) of an ink pixel.</summary>
-    private static BitPlane Dilate(BitPlane plane, int radius)
+    public static BitPlane Dilate(BitPlane plane, int radius)
     {
         var offsets = new List<(int, int)>();
         for (int dy = -radius; dy <= radius; dy++)

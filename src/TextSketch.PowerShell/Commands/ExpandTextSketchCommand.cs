@@ -61,6 +61,10 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
     [ValidateRange(0.01, 1.0)]
     public double? Strength { get; set; }
 
+    /// <summary>Ink the sketch's curves over the Paint decoder's picture (a drawing's look); other decoders ignore it.</summary>
+    [Parameter]
+    public SwitchParameter Outline { get; set; }
+
     /// <summary>Replace existing images.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -94,6 +98,7 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
                 Scheduler = Scheduler is { } scheduler ? EnumMap.ToCore(scheduler) : null,
                 GuidanceScale = GuidanceScale,
                 Strength = Strength,
+                Outline = Outline,
                 MaxPixels = MaxPixels,
             },
             Layer = EnumMap.ToCore(Layer),

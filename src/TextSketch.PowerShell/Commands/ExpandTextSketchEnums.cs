@@ -3,10 +3,13 @@ namespace TextSketch.Commands;
 /// <summary>Which decoder makes the image (the names of Core's decoder registry, TskDecoders).</summary>
 public enum TextSketchDecoder
 {
-    /// <summary>The best decoder installed: Diffusion when a diffusion pack is installed, else Preview (with a warning).</summary>
+    /// <summary>The best decoder installed: Diffusion when a diffusion pack is installed, else Paint (with a warning).</summary>
     Auto,
 
-    /// <summary>No weights: colour layout shaped by the sketch, edges drawn.</summary>
+    /// <summary>No weights: the colour layer painted edge-aware, its colours kept apart at the sketch's contours.</summary>
+    Paint,
+
+    /// <summary>No weights, the first weight-free decoder's look: colour layout flattened within the sketch's regions, edges inked.</summary>
     Preview,
 
     /// <summary>Stable Diffusion + ControlNet guided by the sketch and the caption (the paper's decoder; needs a pack).</summary>

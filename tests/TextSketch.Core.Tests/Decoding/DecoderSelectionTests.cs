@@ -1,5 +1,6 @@
 using TextSketch.Core.Decoding;
 using TextSketch.Core.Decoding.Diffusion;
+using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Decoding.Preview;
 using TextSketch.Core.Models;
 using TextSketch.Core.Tests.Support;
@@ -17,9 +18,10 @@ public class DecoderSelectionTests
     {
         using var empty = new TempFolder();
         TskDecoderChoice choice = TskDecoders.Choose(new DecodeOptions { ModelRoot = empty.Path });
-        Assert.Same(PreviewDecoder.Entry, choice.Entry);
-        Assert.Equal("No diffusion model pack is installed, so images come from the Preview decoder (colour layout shaped by the sketch). " +
-            "Install one with: Install-TextSketchModel -Name sd15-canny. Use -Decoder Preview to silence this warning.", choice.FallbackWarning);
+        Assert.Same(PaintDecoder.Entry, choice.Entry);
+        Assert.Same(PaintDecoder.Entry, TskDecoders.WeightFree);
+        Assert.Equal("No diffusion model pack is installed, so images come from the Paint decoder (the colour layer painted edge-aware between the sketch's contours). " +
+            "Install one with: Install-TextSketchModel -Name sd15-canny. Use -Decoder Paint to silence this warning.", choice.FallbackWarning);
     }
 
     [Fact]
@@ -48,15 +50,17 @@ public class DecoderSelectionTests
     }
 
     [Theory]
-    [InlineData("Preview")]
-    [InlineData("preview")]
-    [InlineData("PREVIEW")]
-    public void ANameSelectsItsDecoderWhateverIsInstalled(string name)
+    [InlineData("Preview", "Preview")]
+    [InlineData("preview", "Preview")]
+    [InlineData("PREVIEW", "Preview")]
+    [InlineData("Paint", "Paint")]
+    [InlineData("paint", "Paint")]
+    public void ANameSelectsItsDecoderWhateverIsInstalled(string name, string selected)
     {
         using var packs = new DiffusionTinyPacks();
         packs.Write("sd15-canny", new Sd15TinyOptions());
         TskDecoderChoice choice = TskDecoders.Choose(new DecodeOptions { ModelRoot = packs.Root, Decoder = name });
-        Assert.Same(PreviewDecoder.Entry, choice.Entry);
+        Assert.Same(selected == "Paint" ? PaintDecoder.Entry : PreviewDecoder.Entry, choice.Entry);
         Assert.Null(choice.FallbackWarning);
     }
 
@@ -73,7 +77,7 @@ public class DecoderSelectionTests
     public void AnUnknownNameListsTheDecoders()
     {
         ArgumentException e = Assert.Throws<ArgumentException>(() => TskDecoders.Choose(new DecodeOptions { Decoder = "Magic" }));
-        Assert.Contains("Auto, Diffusion, Preview", e.Message);
+        Assert.Contains("Auto, Diffusion, Paint, Preview", e.Message);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public sealed class DiffusionPipelineTests : IDisposable
 
     private static double ColourError(RgbImage image, TskDocument document)
     {
-        int[] field = document.Color!.RenderField(image.Width, image.Height);
+        int[] field = Resampling.LinearField(document.ColorLayer!.ToThumbnail(), image.Width, image.Height);
         return image.Pixels.Select((v, i) => Math.Abs(v - field[i])).Average();
     }
 }

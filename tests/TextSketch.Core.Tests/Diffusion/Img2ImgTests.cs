@@ -212,9 +212,9 @@ public sealed class Img2ImgTests : IDisposable
     [Fact]
     public void RecordsWithoutAColourLayerStartFromNoiseWhateverTheStrength()
     {
-        TskDocument text = TinyPacks.Document(withSketch: false) with { Color = null };
+        TskDocument text = TinyPacks.Document(withSketch: false) with { ColorLayer = null };
         Assert.False(text.HasColorLayer);
-        Assert.True(TskFile.Read(TskFile.Write(TinyPacks.Document()).Bytes, "v1.tsk").Document.HasColorLayer); // a v1 hint counts
+        Assert.True(TskFile.Read(TskFile.Write(TinyPacks.Document()).Bytes, "v2.tsk").Document.HasColorLayer);
 
         using DiffusionPipeline pipeline = DiffusionPipeline.Open(_packs.Write("sd15-hed", Fp32), ExecutionDevice.Cpu);
         Assert.Equal(1.0, pipeline.StrengthFor(text, 0.5));

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TextSketch.Core.Caption;
-using TextSketch.Core.Color;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Sketch;
 using TextSketch.TinyModels.Packs;
+
+using TextSketch.Core.Tests.Support;
 
 namespace TextSketch.Core.Tests.Diffusion;
 
@@ -112,7 +113,7 @@ internal sealed class TinyPacks : IDisposable
             Mode = withSketch ? TextSketchMode.TextSketch : TextSketchMode.Text,
             Caption = caption,
             CaptionSource = caption is null ? CaptionSource.None : CaptionSource.Explicit,
-            Color = ColorHint.Extract(image),
+            ColorLayer = TestLayers.Coded(image),
             Sketch = withSketch ? new SketchLayer(bits, 4, 0) : null,
         };
     }

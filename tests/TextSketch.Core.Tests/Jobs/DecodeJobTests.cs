@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TextSketch.Core.Decoding;
+using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Decoding.Preview;
 using TextSketch.Core.Encoder;
 using TextSketch.Core.Format;
@@ -58,12 +59,12 @@ public sealed class DecodeJobTests : IDisposable
     private IEnumerable<DecodeSource> Files(params int[] indices) => indices.Select(i => DecodeSource.FromFile(Record(i)));
 
     [Fact]
-    public void WritesThePreviewImageOfEachRecordAtItsSizeWithOneFallbackWarning()
+    public void WritesThePaintImageOfEachRecordAtItsSizeWithOneFallbackWarning()
     {
         var host = new RecordingHost();
         using var job = new DecodeJob(Options(), host);
         List<DecodeOutcome> outcomes = RunAll(job, Files(1, 2, 3));
-        Assert.Equal("Preview", job.DecoderName);
+        Assert.Equal("Paint", job.DecoderName);
         Assert.Single(host.Warnings);
         Assert.Contains("Install-TextSketchModel -Name sd15-canny", host.Warnings[0]);
         Assert.Equal([Record(1), Record(2), Record(3)], outcomes.Select(o => o.Source.File));
@@ -73,7 +74,8 @@ public sealed class DecodeJobTests : IDisposable
             Assert.Equal(Path.Combine(_out, $"p{i}.png"), outcome.Output);
             TskRecord record = TskFile.Read(File.ReadAllBytes(Record(i)), "r");
             // The one write path writes exactly the decoder's pixels (PNG is lossless).
-            Assert.Equal(PreviewRenderer.Render(record.Document).Pixels, ImageReader.Read(outcome.Output).Pixels);
+            Assert.Equal(PaintDecoder.Decode(record.Document.Width, record.Document.Height, PaintDecoder.LayerOf(record.Document), record.Document.Sketch?.Bitmap).Pixels,
+                ImageReader.Read(outcome.Output).Pixels);
         }
     }
 

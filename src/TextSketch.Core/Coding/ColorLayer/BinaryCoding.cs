@@ -25,6 +25,22 @@ internal sealed class DecodingBinaryCoder(RangeDecoder decoder) : IBinaryCoder
     public int Code(int bit, int probabilityOfOne) => decoder.Decode(probabilityOfOne);
 }
 
+/// <summary>Keeps every decision another coder makes, (probability &lt;&lt; 1) | bit each: the layer's whole code,
+/// which replays into any stream (<see cref="ColorLayerCoder.Write"/>), since the layer's models start empty.</summary>
+internal sealed class RecordingBinaryCoder(IBinaryCoder inner) : IBinaryCoder
+{
+    private readonly List<int> _decisions = [];
+
+    public int Code(int bit, int probabilityOfOne)
+    {
+        int coded = inner.Code(bit, probabilityOfOne);
+        _decisions.Add((probabilityOfOne << 1) | coded);
+        return coded;
+    }
+
+    public int[] Decisions() => [.. _decisions];
+}
+
 /// <summary>
 /// Code lengths for the encoder's rate-distortion decisions: −log2(p) by table, p in 1/65536 looked up in steps of
 /// 16. Built with multiplications and halvings only (no library logarithm), so every machine makes the same

@@ -64,6 +64,24 @@ public static class ColorLayerCoder
     public static LayerReconstruction Decode(RangeDecoder decoder, int imageWidth, int imageHeight) =>
         Decode(decoder, imageWidth, imageHeight, LayerCoderVariant.Format);
 
+    /// <summary>Writes a layer that was coded before (read from a record, or returned by <see cref="Encode(RangeEncoder, LayerPlanes, int, LayerCodingOptions?)"/>
+    /// or <see cref="Trial(LayerPlanes, int, LayerCodingOptions?)"/>) into <paramref name="encoder"/>: exactly its
+    /// decisions again, so its bits and the decoder's reconstruction are the same wherever it goes.</summary>
+    public static void Write(RangeEncoder encoder, LayerReconstruction layer)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer.Decisions.Length == 0)
+        {
+            throw new ArgumentException("The layer was not coded (it has no decisions to write).", nameof(layer));
+        }
+
+        foreach (int decision in layer.Decisions)
+        {
+            encoder.Encode(decision & 1, decision >> 1);
+        }
+    }
+
     /// <summary>Codes the layer alone, for the encoder's searches: rate, reconstruction and error without a record.</summary>
     public static LayerTrial Trial(LayerPlanes target, int quantiser, LayerCodingOptions? options = null) =>
         Trial(target, quantiser, options ?? LayerCodingOptions.Default, LayerCoderVariant.Format);
@@ -152,14 +170,14 @@ public static class ColorLayerCoder
 
         LayerQuantiser.BaseStep(quantiser); // range check
         var chooser = new RateDistortionChooser(target, quantiser, options, variant);
-        return Run(new EncodingBinaryCoder(encoder), target.Geometry.ImageWidth, target.Geometry.ImageHeight, target.Geometry, quantiser, chooser, variant);
+        return Run(new RecordingBinaryCoder(new EncodingBinaryCoder(encoder)), target.Geometry.ImageWidth, target.Geometry.ImageHeight, target.Geometry, quantiser, chooser, variant);
     }
 
     internal static LayerReconstruction Decode(RangeDecoder decoder, int imageWidth, int imageHeight, LayerCoderVariant variant)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         LayerGeometry.CheckImage(imageWidth, imageHeight);
-        return Run(new DecodingBinaryCoder(decoder), imageWidth, imageHeight, null, 0, null, variant);
+        return Run(new RecordingBinaryCoder(new DecodingBinaryCoder(decoder)), imageWidth, imageHeight, null, 0, null, variant);
     }
 
     /// <summary>Sum over planes of weight × squared error in pixel levels.</summary>
@@ -185,7 +203,7 @@ public static class ColorLayerCoder
     }
 
     /// <summary>The layer's syntax, once for both directions: the setting, then Y, Co and Cg.</summary>
-    private static LayerReconstruction Run(IBinaryCoder coder, int imageWidth, int imageHeight, LayerGeometry? geometry, int quantiser, RateDistortionChooser? chooser, LayerCoderVariant variant)
+    private static LayerReconstruction Run(RecordingBinaryCoder coder, int imageWidth, int imageHeight, LayerGeometry? geometry, int quantiser, RateDistortionChooser? chooser, LayerCoderVariant variant)
     {
         int sizeCount = LayerGeometry.SizeCount(imageWidth, imageHeight);
         int sizeIndex = CodeTruncated(coder, geometry?.SizeIndex ?? 0, sizeCount);
@@ -215,7 +233,7 @@ public static class ColorLayerCoder
             samples[c] = Reconstruct(plane, quantiser, variant);
         }
 
-        return new LayerReconstruction(geometry, quantiser, samples[0], samples[1], samples[2]);
+        return new LayerReconstruction(geometry, quantiser, samples[0], samples[1], samples[2], coder.Decisions());
     }
 
     /// <summary>What the low band's coding starts from: the index of a mid-grey plane (Y 128, chroma 0) as the first

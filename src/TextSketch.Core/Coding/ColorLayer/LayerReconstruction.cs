@@ -4,15 +4,16 @@ namespace TextSketch.Core.Coding.ColorLayer;
 
 /// <summary>
 /// The layer as the decoder rebuilds it (and the encoder, bit for bit): Y, Co and Cg planes on their grids in
-/// 1/64 pixel levels (Y 0 … 16320, Co and Cg −8160 … 8160).
+/// 1/64 pixel levels (Y 0 … 16320, Co and Cg −8160 … 8160). Equal when the geometry, quantiser, samples and code are.
 /// </summary>
-public sealed class LayerReconstruction
+public sealed class LayerReconstruction : IEquatable<LayerReconstruction>
 {
     /// <summary>Plane samples per pixel level.</summary>
     public const int Scale = LayerQuantiser.SampleScale;
 
-    internal LayerReconstruction(LayerGeometry geometry, int quantiser, short[] luma, short[] orangeChroma, short[] greenChroma)
+    internal LayerReconstruction(LayerGeometry geometry, int quantiser, short[] luma, short[] orangeChroma, short[] greenChroma, int[]? decisions = null)
     {
+        Decisions = decisions ?? [];
         Geometry = geometry;
         Quantiser = quantiser;
         Luma = luma;
@@ -21,6 +22,11 @@ public sealed class LayerReconstruction
     }
 
     public LayerGeometry Geometry { get; }
+
+    /// <summary>The binary decisions that code this layer, (P(1) &lt;&lt; 1) | bit in coding order (empty for a layer
+    /// that was made, not coded): what <see cref="ColorLayerCoder.Write"/> replays, so a record read and written back
+    /// keeps its bytes.</summary>
+    internal int[] Decisions { get; }
 
     /// <summary>The quantiser index it was coded with (0 finest … 127).</summary>
     public int Quantiser { get; }
@@ -71,6 +77,15 @@ public sealed class LayerReconstruction
     public bool SameAs(LayerReconstruction other) =>
         other.Geometry.Equals(Geometry) && other.Quantiser == Quantiser && other.Luma.AsSpan().SequenceEqual(Luma)
         && other.OrangeChroma.AsSpan().SequenceEqual(OrangeChroma) && other.GreenChroma.AsSpan().SequenceEqual(GreenChroma);
+
+    public bool Equals(LayerReconstruction? other) =>
+        other is not null && SameAs(other) && other.Decisions.AsSpan().SequenceEqual(Decisions);
+
+    public override bool Equals(object? obj) => Equals(obj as LayerReconstruction);
+
+    public override int GetHashCode() => HashCode.Combine(Geometry, Quantiser, Decisions.Length, Luma.Length > 0 ? Luma[0] : 0);
+
+    public override string ToString() => $"{Geometry} at quantiser {Quantiser}";
 
     private float[] Upsample(short[] chroma)
     {

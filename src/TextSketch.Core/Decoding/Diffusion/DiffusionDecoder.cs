@@ -93,7 +93,8 @@ public sealed class DiffusionDecoder : ITskDecoder
         DiffusionPipeline pipeline = PipelineOf(pack);
         double strength = pipeline.StrengthFor(record.Document, options.Strength, options.Steps);
         // The start image is only made when a start from it runs (strength below 1).
-        RgbImage? init = strength < 1 ? _weightFree!.Decode(record, options, null, cancellationToken).Image : null;
+        // The start is the picture, never its ink (-Outline is the weight-free decoder's look, not the record's colour).
+        RgbImage? init = strength < 1 ? _weightFree!.Decode(record, options with { Outline = false }, null, cancellationToken).Image : null;
         var request = new DiffusionRequest
         {
             Seed = options.Seed ?? record.Seed,

@@ -1,4 +1,5 @@
 using TextSketch.Core.Coding.ColorLayer;
+using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
 
@@ -13,12 +14,49 @@ namespace TextSketch.Core.Decoding.Paint;
 /// the layer's cell means, is smooth within regions and changes sharply at the edges. Linear in c for a fixed sketch.
 /// Deterministic: only basic IEEE arithmetic in a fixed order, so the same record gives the same pixels on any
 /// machine and for any thread count.
+/// <para>As an <see cref="ITskDecoder"/> (-Decoder Paint, the weight-free default): a record's colour layer (a
+/// version-1 record's colour hint as the layer's smallest setting) and its sketch, at the record's size;
+/// <see cref="DecodeOptions.Outline"/> inks the sketch's curves over the picture. Runs everywhere, in parallel,
+/// ignores the seed.</para>
 /// </summary>
-public static class PaintDecoder
+public sealed class PaintDecoder : ITskDecoder
 {
     /// <summary>The grey a record without a colour layer decodes to (each of R, G, B).</summary>
     public const byte NeutralValue = 128;
 
+    public static TskDecoderEntry Entry { get; } = new("Paint", "the colour layer painted edge-aware between the sketch's contours", _ => null, _ => new PaintDecoder());
+
+    public string Name => Entry.Name;
+
+    public bool RunsInParallel => true;
+
+    public void Prepare(IMessageSink messages)
+    {
+    }
+
+    public DecodedImage Decode(TskRecord record, DecodeOptions options, IProgress<DecodeProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(options);
+        TskDocument document = record.Document;
+        PaintOptions paint = PaintOptions.Default with { Outline = options.Outline };
+        return new DecodedImage(Decode(document.Width, document.Height, LayerOf(document), document.Sketch?.Bitmap, paint));
+    }
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>The colour a record carries as layer planes: its colour layer, or a version-1 record's colour hint
+    /// (the layer's smallest setting); null without colour.</summary>
+    public static LayerPlanes? LayerOf(TskDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return document.ColorLayer?.ToPlanes() ?? document.Color?.ToPlanes(document.Width, document.Height);
+    }
+
+    /// <summary>The picture of <paramref name="layer"/> (null: neutral grey) shaped by <paramref name="sketch"/> at
+    /// <paramref name="width"/> x <paramref name="height"/>.</summary>
     public static RgbImage Decode(int width, int height, LayerPlanes? layer, BitPlane? sketch, PaintOptions? options = null)
     {
         options ??= PaintOptions.Default;

@@ -5,8 +5,10 @@ using TextSketch.Core.Sketch;
 namespace TextSketch.Core.Decoding.Preview;
 
 /// <summary>
-/// The decoder that needs no weights: the colour layout filled smoothly, flattened within the regions the sketch
-/// encloses (so colour changes where the edges are), then the sketch lines inked over it at full size.
+/// The first weight-free decoder's look (-Decoder Preview): the colour layout filled smoothly, flattened within the
+/// regions the sketch encloses (so colour changes where the edges are), then the sketch lines inked over it at full
+/// size. The layout is the version-1 colour hint's, or a version-2 colour layer's thumbnail (its luma grid), each
+/// interpolated bilinearly the same way; a version-1 record looks exactly as it did.
 /// </summary>
 public static class PreviewRenderer
 {
@@ -20,15 +22,21 @@ public static class PreviewRenderer
         BitPlane? sketch = document.Sketch?.Bitmap;
         if (sketch is null)
         {
-            int[] field = document.Color?.RenderField(width, height) ?? Flat(width, height);
-            return ToImage(field, width, height);
+            return ToImage(Layout(document, width, height), width, height);
         }
 
         int sw = sketch.Width;
         int sh = sketch.Height;
-        int[] smooth = document.Color?.RenderField(sw, sh) ?? Flat(sw, sh);
+        int[] smooth = Layout(document, sw, sh);
         int[] shaded = ShadeRegions(smooth, sketch);
         return Upscale(shaded, sketch, width, height);
+    }
+
+    /// <summary>The record's colour as a smooth field at <paramref name="width"/> x <paramref name="height"/> (mid-grey without colour).</summary>
+    private static int[] Layout(TskDocument document, int width, int height)
+    {
+        RgbImage? cells = document.ColorLayer?.ToThumbnail() ?? document.Color?.ToImage();
+        return cells is null ? Flat(width, height) : Resampling.LinearField(cells, width, height);
     }
 
     private static int[] Flat(int width, int height)
