@@ -5,6 +5,8 @@ using TextSketch.Bench;
 //   anchors <plan.json> <work-dir> <anchors.json>   classical codecs at each photo's byte budgets
 //   report  <results.json> <asset-dir>              rate-distortion plots and contact sheets
 //   sketch  <photo-dir> <model-root> <section.md> <asset-dir> <command>   built-in detector vs PiDiNet (45-sketch.ps1)
+//   rd-report <results.json> <asset-dir>            the rate-distortion section's plots and sheets (35-rate-distortion.ps1)
+//   times <photo-dir> <budgets> <tsk-dir> <times.json>   encode and Paint decode times on one thread (35-rate-distortion.ps1)
 var json = new JsonSerializerOptions { WriteIndented = true, PropertyNameCaseInsensitive = true };
 try
 {
@@ -51,10 +53,22 @@ try
             }
 
             return 0;
+        case "rd-report" when args.Length == 3:
+            List<ResultRow> rdRows = JsonSerializer.Deserialize<List<ResultRow>>(File.ReadAllText(args[1]), json)
+                ?? throw new InvalidDataException("Empty results.");
+            Directory.CreateDirectory(args[2]);
+            foreach (string file in RatePlots.Write(rdRows, args[2], "rd2-").Concat(RdSheets.Write(rdRows, args[2])))
+            {
+                Console.WriteLine($"wrote {file} ({new FileInfo(file).Length / 1024} KiB)");
+            }
+
+            return 0;
+        case "times" when args.Length == 5:
+            return CodecTimes.Run(args[1], args[2], args[3], args[4]);
         case "sketch" when args.Length == 6:
             return SketchComparison.Run(args[1], args[2], args[3], args[4], args[5]);
         default:
-            Console.Error.WriteLine("usage: TextSketch.Bench anchors <plan.json> <work-dir> <anchors.json> | report <results.json> <asset-dir> | sketch <photo-dir> <model-root> <section.md> <asset-dir> <command>");
+            Console.Error.WriteLine("usage: TextSketch.Bench anchors <plan.json> <work-dir> <anchors.json> | report <results.json> <asset-dir> | rd-report <results.json> <asset-dir> | times <photo-dir> <budgets> <tsk-dir> <times.json> | sketch <photo-dir> <model-root> <section.md> <asset-dir> <command>");
             return 2;
     }
 }

@@ -8,13 +8,13 @@ public static class RatePlots
     // The legend goes where the curves are not: top left when higher is better, bottom left when lower is.
     private static readonly (string File, string Title, Func<ResultRow, double?> Value, string Better, Alignment Legend)[] Metrics =
     [
-        ("rd-psnr.png", "PSNR (dB)", r => r.Psnr, "higher is better", Alignment.UpperLeft),
-        ("rd-msssim.png", "MS-SSIM", r => r.MsSsim, "higher is better", Alignment.UpperLeft),
-        ("rd-edgef1.png", "Edge F1 (2 px tolerance)", r => r.EdgeF1, "higher is better", Alignment.UpperLeft),
-        ("rd-featuredistance.png", "ResNet-18 feature distance", r => r.FeatureDistance, "lower is better", Alignment.LowerLeft),
+        ("psnr.png", "PSNR (dB)", r => r.Psnr, "higher is better", Alignment.UpperLeft),
+        ("msssim.png", "MS-SSIM", r => r.MsSsim, "higher is better", Alignment.UpperLeft),
+        ("edgef1.png", "Edge F1 (2 px tolerance)", r => r.EdgeF1, "higher is better", Alignment.UpperLeft),
+        ("featuredistance.png", "ResNet-18 feature distance", r => r.FeatureDistance, "lower is better", Alignment.LowerLeft),
     ];
 
-    public static IEnumerable<string> Write(IReadOnlyList<ResultRow> rows, string directory)
+    public static IEnumerable<string> Write(IReadOnlyList<ResultRow> rows, string directory, string prefix = "rd-")
     {
         int photos = rows.Select(r => r.Name).Distinct().Count();
         List<string> codecs = rows.Select(r => r.Codec).Distinct().ToList();
@@ -61,7 +61,7 @@ public static class RatePlots
             plot.XLabel("bits per pixel (log scale)");
             plot.YLabel(title);
             plot.ShowLegend(legend);
-            string path = Path.Combine(directory, file);
+            string path = Path.Combine(directory, prefix + file);
             plot.SavePng(path, 640, 400);
             yield return path;
         }

@@ -67,9 +67,12 @@ public static class RateControl
         if (maxBytes is null)
         {
             // A soft budget: the floor sketch always fits, and at least MinimumSketchBytes of sketch when the detector has them.
-            int least = Math.Max(floor.Bytes, Math.Min(MinimumSketchBytes, ladder[0].Bytes));
-            budget = Math.Max(budget, rest + least + 1);
-            floor = ladder.Fit(Math.Max(least, floor.Bytes));
+            if (floor.Bytes < MinimumSketchBytes && floor.Index > 0)
+            {
+                floor = ladder.Fit(MinimumSketchBytes);
+            }
+
+            budget = Math.Max(budget, rest + floor.Bytes + 1);
         }
 
         if (rest + floor.Bytes > budget)
@@ -78,19 +81,39 @@ public static class RateControl
             floor = ladder.Fit(budget - rest);
         }
 
-        ColorLayerPlanner.Plan plan = ColorLayerPlanner.Choose(analysis, ladder, floor, budget - rest);
-        while (true)
+        // The sketch at its floor, the colour layer in the rest: more sketch decodes no better (tools/TextSketch.CodecLab
+        // measured under 0.03 dB and 0.0004 MS-SSIM at every budget), every byte of layer does.
+        TskRecord sketchOnly = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch));
+        while (sketchOnly.Bytes.Length > budget && floor.Index < SketchSimplifier.Steps)
         {
-            TskRecord record = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, plan.Sketch.Sketch, plan.Layer?.Reconstruction));
+            // The sketch shares the stream, so its cost there can differ from its cost alone by a byte or so.
+            floor = ladder.Fit(floor.Bytes - (sketchOnly.Bytes.Length - budget), floor.Index + 1);
+            sketchOnly = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch));
+        }
+
+        if (analysis.Image is not { } image || sketchOnly.Bytes.Length >= budget)
+        {
+            return sketchOnly;
+        }
+
+        // The layer's bits join the stream: the record grows by about their eighth, and its ending may take one more byte.
+        double bits = (budget - sketchOnly.Bytes.Length) * 8.0 - 8;
+        LayerTrial? layer = ColorLayerPlanner.Choose(image, bits);
+        while (layer is not null)
+        {
+            TskRecord record = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch, layer.Reconstruction));
             int over = record.Bytes.Length - budget;
             if (over <= 0)
             {
                 return record;
             }
 
-            // Parts share the record's stream, so their cost there can differ from their cost alone by a byte or so:
-            // take the excess off the colour layer (or, without one, the sketch) and try again.
-            plan = ColorLayerPlanner.Shrink(analysis, ladder, plan, over);
+            // Rare: the shared stream ended a byte or two longer than the parts' code lengths say. Code the layer smaller.
+            bits -= (8.0 * over) + 4;
+            layer = bits < ColorLayerPlanner.MinimumLayerBytes * 8 ? null
+                : ColorLayerCoder.FitBudget(LayerPlanes.FromImage(image, layer.Reconstruction.Geometry), bits, layer.Options, layer.Quantiser);
         }
+
+        return sketchOnly;
     }
 }

@@ -33,8 +33,20 @@ public sealed class SketchLadder
     /// <summary>Distance in reference pixels within which an edge counts as kept.</summary>
     public const int Tolerance = 2;
 
-    /// <summary>One step: the bitmap, its bytes coded alone, and its edge-F1 against the reference.</summary>
-    public sealed record Step(int Index, BitPlane Sketch, int Bytes, double Fidelity);
+    /// <summary>One step: the bitmap, its bytes coded alone (coded on first use: a fidelity search needs none), and its
+    /// edge-F1 against the reference.</summary>
+    public sealed class Step(int index, BitPlane sketch, double fidelity, Func<BitPlane, int> code)
+    {
+        private readonly Lazy<int> _bytes = new(() => code(sketch));
+
+        public int Index { get; } = index;
+
+        public BitPlane Sketch { get; } = sketch;
+
+        public int Bytes => _bytes.Value;
+
+        public double Fidelity { get; } = fidelity;
+    }
 
     public Step this[int index]
     {
@@ -113,9 +125,8 @@ public sealed class SketchLadder
     private Step Make(int index)
     {
         BitPlane plane = index == 0 ? _sketch.Edges : SketchSimplifier.Simplify(_sketch, _strengths, index, _minComponentPixels);
-        int bytes = SketchSimplifier.Code(plane, _coder).Length;
         BitPlane drawn = SketchFidelity.Render(plane, _reference.Width, _reference.Height);
         double f1 = SketchFidelity.Compare(drawn, _reference, _nearReference.Value, Tolerance).F1;
-        return new Step(index, plane, bytes, f1);
+        return new Step(index, plane, f1, p => SketchSimplifier.Code(p, _coder).Length);
     }
 }

@@ -62,7 +62,8 @@ public class EncoderTests
         TestImages.Save(TestImages.Scene(300, 200, 1), folder.File("s.png"));
         TskRecord record = TextSketchEncoder.Encode(folder.File("s.png"), "a scene", new EncoderOptions { Mode = TextSketchMode.Text });
         Assert.Null(record.Document.Sketch);
-        Assert.Null(record.Document.Color);
+        Assert.Null(record.Document.ColorLayer);
+        Assert.False(record.Document.HasColorLayer);
         Assert.Equal(0, record.Rate.SketchBits + record.Rate.ColorBits);
         Assert.True(record.Bytes.Length < 20, $"{record.Bytes.Length} bytes");
         RgbImage preview = PreviewRenderer.Render(record.Document);
@@ -107,9 +108,47 @@ public class EncoderTests
         Assert.Equal(serial, parallel);
     }
 
-    private static byte[][] Run(string[] files, int degree)
+    [Fact]
+    public void LargeBudgetsDoNotDependOnTheNumberOfThreadsEither()
     {
-        using var queue = new OrderedWorkQueue<string, byte[]>((f, ct) => TextSketchEncoder.Encode(f, null, null, ct).Bytes, degree, CancellationToken.None);
+        // Budgets where the layer is large and fitted to the decoder: still the same bytes on any thread count.
+        using var folder = new TempFolder();
+        string[] files = Enumerable.Range(0, 4).Select(i =>
+        {
+            string path = folder.File($"big{i}.png");
+            TestImages.Save(TestImages.Scene(384 + 64 * i, 256, 20 + i), path);
+            return path;
+        }).ToArray();
+
+        var options = EncoderOptions.Default with { MaxBytes = 2500 };
+        byte[][] serial = Run(files, degree: 1, options);
+        byte[][] parallel = Run(files, degree: 4, options);
+        Assert.Equal(serial, parallel);
+        Assert.All(serial, bytes => Assert.InRange(bytes.Length, 2300, 2500));
+    }
+
+    [Theory]
+    [InlineData(16384)]
+    [InlineData(9000)]
+    [InlineData(2000)]
+    public void SixteenKilobyteBudgetsAreMetAndRoundTrip(int budget)
+    {
+        // A real photo (the repository's sample): its finest layer needs far more than 16 KB, so the budget binds.
+        string photo = Path.Combine(TinyPacks.ManifestDirectory, "..", "samples", "coffee.jpg");
+        TskRecord record = TextSketchEncoder.Encode(photo, "a cup of coffee", EncoderOptions.Default with { MaxBytes = budget });
+        // Within the budget, and using it: the quantiser's steps and the fill leave at most a few per cent.
+        Assert.True(record.Bytes.Length <= budget && record.Bytes.Length >= budget * 0.95,
+            $"{record.Bytes.Length} B: sketch {record.Rate.SketchBits / 8} B, colour {record.Rate.ColorBits / 8} B, layer {record.Document.ColorLayer} ");
+        TskRecord read = TskFile.Read(record.Bytes, "large.tsk");
+        Assert.Equal(record.Bytes, TskFile.Write(read.Document).Bytes);
+        Assert.True(read.Document.ColorLayer!.SameAs(record.Document.ColorLayer!));
+        Assert.Equal(record.Rate, read.Rate);
+        Assert.True(read.Rate.ColorBits > read.Rate.SketchBits, $"colour {read.Rate.ColorBits} bits, sketch {read.Rate.SketchBits}");
+    }
+
+    private static byte[][] Run(string[] files, int degree, EncoderOptions? options = null)
+    {
+        using var queue = new OrderedWorkQueue<string, byte[]>((f, ct) => TextSketchEncoder.Encode(f, null, options, ct).Bytes, degree, CancellationToken.None);
         var results = new List<byte[]>();
         foreach (string file in files)
         {

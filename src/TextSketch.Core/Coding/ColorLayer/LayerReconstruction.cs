@@ -58,8 +58,8 @@ public sealed class LayerReconstruction : IEquatable<LayerReconstruction>
     public RgbImage ToThumbnail()
     {
         LayerGeometry g = Geometry;
-        float[] co = Upsample(OrangeChroma);
-        float[] cg = Upsample(GreenChroma);
+        float[] co = Interpolate(1, g.Luma);
+        float[] cg = Interpolate(2, g.Luma);
         var image = new RgbImage(g.LumaWidth, g.LumaHeight);
         byte[] px = image.Pixels;
         for (int i = 0; i < g.LumaCount; i++)
@@ -87,25 +87,35 @@ public sealed class LayerReconstruction : IEquatable<LayerReconstruction>
 
     public override string ToString() => $"{Geometry} at quantiser {Quantiser}";
 
-    private float[] Upsample(short[] chroma)
+    /// <summary>Plane <paramref name="channel"/> (0 = Y, 1 = Co, 2 = Cg) in pixel levels on another grid of the same
+    /// image: interpolated linearly (x, then y) between the centres of its own cells in image coordinates, held constant
+    /// beyond the outermost centres. On its own grid, the plane itself.</summary>
+    public float[] Interpolate(int channel, LayerGrid target)
     {
-        LayerGeometry g = Geometry;
-        if (g.Chroma.Equals(g.Luma))
+        ArgumentNullException.ThrowIfNull(target);
+        LayerGrid own = Geometry.GridOf(channel);
+        if (target.ImageWidth != own.ImageWidth || target.ImageHeight != own.ImageHeight)
         {
-            return ToLevels(chroma);
+            throw new ArgumentException($"The grid covers {target.ImageWidth}x{target.ImageHeight}, the layer {own.ImageWidth}x{own.ImageHeight}.", nameof(target));
         }
 
-        (int[] x0, int[] x1, float[] fx) = Taps(g.Luma.ColumnStart, g.LumaWidth, g.Chroma.ColumnStart, g.ChromaWidth);
-        (int[] y0, int[] y1, float[] fy) = Taps(g.Luma.RowStart, g.LumaHeight, g.Chroma.RowStart, g.ChromaHeight);
-        var result = new float[g.LumaCount];
-        int cw = g.ChromaWidth;
-        for (int y = 0; y < g.LumaHeight; y++)
+        short[] plane = Plane(channel);
+        if (target.Equals(own))
         {
-            for (int x = 0; x < g.LumaWidth; x++)
+            return ToLevels(plane);
+        }
+
+        (int[] x0, int[] x1, float[] fx) = Taps(target.ColumnStart, target.Columns, own.ColumnStart, own.Columns);
+        (int[] y0, int[] y1, float[] fy) = Taps(target.RowStart, target.Rows, own.RowStart, own.Rows);
+        var result = new float[target.CellCount];
+        int cw = own.Columns;
+        for (int y = 0; y < target.Rows; y++)
+        {
+            for (int x = 0; x < target.Columns; x++)
             {
-                float top = chroma[y0[y] * cw + x0[x]] + (chroma[y0[y] * cw + x1[x]] - chroma[y0[y] * cw + x0[x]]) * fx[x];
-                float bottom = chroma[y1[y] * cw + x0[x]] + (chroma[y1[y] * cw + x1[x]] - chroma[y1[y] * cw + x0[x]]) * fx[x];
-                result[y * g.LumaWidth + x] = (top + (bottom - top) * fy[y]) / Scale;
+                float top = plane[y0[y] * cw + x0[x]] + (plane[y0[y] * cw + x1[x]] - plane[y0[y] * cw + x0[x]]) * fx[x];
+                float bottom = plane[y1[y] * cw + x0[x]] + (plane[y1[y] * cw + x1[x]] - plane[y1[y] * cw + x0[x]]) * fx[x];
+                result[y * target.Columns + x] = (top + (bottom - top) * fy[y]) / Scale;
             }
         }
 

@@ -1,0 +1,376 @@
+using TextSketch.CodecLab;
+using System.Diagnostics;
+using System.Globalization;
+using TextSketch.Core.Caption;
+using TextSketch.Core.Coding.ColorLayer;
+using TextSketch.Core.Decoding.Paint;
+using TextSketch.Core.Encoder;
+using TextSketch.Core.Encoder.Fitting;
+using TextSketch.Core.Format;
+using TextSketch.Core.Imaging;
+using TextSketch.Core.Metrics;
+using TextSketch.Core.Sketch;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string photos = args.Length > 1 ? args[1] : "/work/bench-data/photos";
+int[] budgets = args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : [200, 400, 800, 1600, 3200];
+string mode = args.Length > 0 ? args[0] : "grid";
+string[] files = Directory.GetFiles(photos, "*.png").Order(StringComparer.Ordinal).ToArray();
+
+switch (mode)
+{
+    case "grid":
+        Grid(files, budgets, fit: false, floorOnly: false);
+        break;
+    case "gridfit":
+        Grid(files, budgets, fit: true, floorOnly: true);
+        break;
+    case "gridfloor":
+        Grid(files, budgets, fit: false, floorOnly: true);
+        break;
+    case "time":
+        Time(files);
+        break;
+    case "encode":
+        Encode(files, budgets, args.Length > 3 && args[3] == "variants");
+        break;
+    case "big":
+        Big(files, budgets);
+        break;
+    case "micro":
+        Micro(files[0]);
+        break;
+    case "ladders":
+        Ladders(files);
+        break;
+    case "anchors":
+        Anchors(args[3]);
+        break;
+    default:
+        Console.Error.WriteLine("CodecLab grid|gridfit [photos] [budgets]");
+        return 2;
+}
+
+return 0;
+
+// The classical anchors' mean PSNR and MS-SSIM per codec and budget (from the bench's anchors.json).
+static void Anchors(string anchorFile)
+{
+    using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(anchorFile));
+    var groups = new Dictionary<(string Codec, string Budget), List<(double Psnr, double MsSsim)>>();
+    foreach (var a in json.RootElement.EnumerateArray())
+    {
+        if (!a.GetProperty("Fits").GetBoolean())
+        {
+            groups.TryAdd((a.GetProperty("Codec").GetString()!, a.GetProperty("BudgetLabel").GetString()!), []);
+            continue;
+        }
+
+        string photo = Path.Combine("/work/bench-data/photos", a.GetProperty("Name").GetString() + ".png");
+        RgbImage original = ImageReader.Read(photo);
+        RgbImage decoded = ImageReader.Read(a.GetProperty("Path").GetString()!);
+        var key = (a.GetProperty("Codec").GetString()!, a.GetProperty("BudgetLabel").GetString()!);
+        if (!groups.TryGetValue(key, out var list))
+        {
+            groups[key] = list = [];
+        }
+
+        list.Add((Psnr.Compute(original, decoded), Ssim.MultiScale(original, decoded) ?? double.NaN));
+    }
+
+    foreach (var g in groups.OrderBy(g => int.Parse(g.Key.Budget.Split(' ')[0])).ThenBy(g => g.Key.Codec))
+    {
+        Console.WriteLine($"{g.Key.Budget,-7} {g.Key.Codec,-8} fits {g.Value.Count}/8 PSNR {(g.Value.Count > 0 ? g.Value.Average(v => v.Psnr) : 0):0.00} MS-SSIM {(g.Value.Count > 0 ? g.Value.Average(v => v.MsSsim) : 0):0.0000}");
+    }
+}
+
+// The encoder as users run it (-MaxBytes), Paint-decoded with the format's options and with variants of them.
+static void Encode(string[] files, int[] budgets, bool variants)
+{
+    var options = new List<(string Name, PaintOptions Options)> { ("default", PaintOptions.Default) };
+    if (variants)
+    {
+        options.AddRange([
+            ("lambda 30", PaintOptions.Default with { DataWeight = 30 }),
+            ("lambda 300", PaintOptions.Default with { DataWeight = 300 }),
+            ("leak 0.05", PaintOptions.Default with { EdgeLeak = 0.05f }),
+            ("leak 0.002", PaintOptions.Default with { EdgeLeak = 0.002f }),
+            ("soft 0", PaintOptions.Default with { EdgeSoftness = 0 }),
+            ("soft 2", PaintOptions.Default with { EdgeSoftness = 2 }),
+            ("anchor 0.01", PaintOptions.Default with { Anchor = 0.01f }),
+            ("no sketch", PaintOptions.Default),
+        ]);
+    }
+
+    var sums = new Dictionary<(int, string), (double Psnr, double MsSsim, int Count)>();
+    var encodeMs = new Dictionary<int, List<double>>();
+    var split = new Dictionary<int, (double Sketch, double Color, int Count)>();
+    foreach (string file in files)
+    {
+        RgbImage image = ImageReader.Read(file);
+        foreach (int budget in budgets)
+        {
+            var clock = Stopwatch.StartNew();
+            TskRecord record = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+            (encodeMs.TryGetValue(budget, out var list) ? list : encodeMs[budget] = []).Add(clock.Elapsed.TotalMilliseconds);
+            var sp = split.GetValueOrDefault(budget);
+            split[budget] = (sp.Sketch + record.Rate.SketchBits / 8.0, sp.Color + record.Rate.ColorBits / 8.0, sp.Count + 1);
+            foreach ((string name, PaintOptions paint) in options)
+            {
+                RgbImage decoded = PaintDecoder.Decode(image.Width, image.Height, PaintDecoder.LayerOf(record.Document),
+                    name == "no sketch" ? null : record.Document.Sketch!.Bitmap, paint);
+                var s = sums.GetValueOrDefault((budget, name));
+                sums[(budget, name)] = (s.Psnr + Psnr.Compute(image, decoded), s.MsSsim + (Ssim.MultiScale(image, decoded) ?? 0), s.Count + 1);
+            }
+        }
+
+        Console.Error.WriteLine($"{Path.GetFileNameWithoutExtension(file)} done");
+    }
+
+    foreach (int budget in budgets)
+    {
+        var sp = split[budget];
+        Console.WriteLine($"{budget} B: encode median {encodeMs[budget].Order().ElementAt(encodeMs[budget].Count / 2):0} ms, sketch {sp.Sketch / sp.Count:0} B, colour {sp.Color / sp.Count:0} B");
+        foreach ((string name, _) in options)
+        {
+            var s = sums[(budget, name)];
+            Console.WriteLine($"   {name,-12} PSNR {s.Psnr / s.Count:0.00} MS-SSIM {s.MsSsim / s.Count:0.0000}");
+        }
+    }
+}
+
+// Large budgets: where the bytes go.
+static void Big(string[] files, int[] budgets)
+{
+    foreach (string file in files)
+    {
+        foreach (int budget in budgets)
+        {
+            var clock = Stopwatch.StartNew();
+            TskRecord r = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+            LayerReconstruction? layer = r.Document.ColorLayer;
+            Console.WriteLine($"{Path.GetFileNameWithoutExtension(file)} {budget}: {r.Bytes.Length} B, sketch {r.Rate.SketchBits / 8} B, colour {r.Rate.ColorBits / 8} B, layer {layer?.Geometry} q {layer?.Quantiser}, {clock.Elapsed.TotalMilliseconds:0} ms");
+        }
+    }
+}
+
+// Costs of the pieces of rate control on one photo (means of 20 runs).
+static void Micro(string file)
+{
+    RgbImage image = ImageReader.Read(file);
+    ImageAnalysis analysis = TextSketchEncoder.Analyse(image, null, CaptionSource.None, EncoderOptions.Default);
+    EdgeMap sketch = analysis.Sketch!;
+    BitPlane reference = analysis.SketchReference!;
+    int[] strengths = sketch.Strength.Where(v => v > 0).Order().ToArray();
+    BitPlane plane = SketchSimplifier.Simplify(sketch, strengths, 30, 16);
+    BitPlane near = SketchFidelity.Dilate(reference, 2);
+    var model = new LayerErrorModel(image);
+    double bits = 150 * 8;
+    LayerTrial trial = ColorLayerCoder.FitBudget(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 7, true)), bits)!;
+    void T(string name, Action a)
+    {
+        a();
+        var c = Stopwatch.StartNew();
+        for (int i = 0; i < 20; i++)
+        {
+            a();
+        }
+
+        Console.WriteLine($"{name,-40} {c.Elapsed.TotalMilliseconds / 20:0.00} ms");
+    }
+
+    T("analyse (detect)", () => TextSketchEncoder.Analyse(image, null, CaptionSource.None, EncoderOptions.Default));
+    T("simplify step 30", () => SketchSimplifier.Simplify(sketch, strengths, 30, 16));
+    T("code sketch (mix3)", () => SketchSimplifier.Code(plane, TextSketch.Core.Coding.SketchCoders.Default));
+    T("render at detection size", () => SketchFidelity.Render(plane, reference.Width, reference.Height));
+    T("F1 with dilated reference", () => SketchFidelity.Compare(SketchFidelity.Render(plane, reference.Width, reference.Height), reference, near, 2));
+    T("dilate reference", () => SketchFidelity.Dilate(reference, 2));
+    T("ladder floor (fresh ladder)", () => new SketchLadder(sketch, reference, 16).Floor(0.6));
+    T("error model (new)", () => new LayerErrorModel(image));
+    T("error model Error (ref 64x43)", () => model.Error(trial.Reconstruction, model.ReferenceFor(2752)));
+    T("FromImage 48x32 half", () => LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 7, true)));
+    T("FitBudget 48x32 half 150 B", () => ColorLayerCoder.FitBudget(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 7, true)), bits));
+    T("FitBudget 48x32 with hint", () => ColorLayerCoder.FitBudget(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 7, true)), bits, hint: trial.Quantiser));
+    T("Trial 48x32", () => ColorLayerCoder.Trial(LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 7, true)), trial.Quantiser));
+    LayerPlanes tiny = LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 1, true));
+    T("Trial 6x4 (fixed costs)", () => ColorLayerCoder.Trial(tiny, 60));
+    LayerPlanes t48 = LayerPlanes.FromImage(image, LayerGeometry.Create(768, 512, 7, true));
+    T("Trial 48x32 q60 no FromImage", () => ColorLayerCoder.Trial(t48, 60));
+    T("Trial 48x32 q100", () => ColorLayerCoder.Trial(t48, 100));
+    T("planner at 150 B", () => ColorLayerPlanner.Choose(image, bits));
+    Console.WriteLine($"found q {trial.Quantiser}, hint {68 - 8.9 * Math.Log2(bits / 1536):0}");
+    T("FitBudget hint no refine", () => ColorLayerCoder.FitBudget(t48, bits, hint: (int)Math.Round(68 - 8.9 * Math.Log2(bits / 1536)), refine: false));
+    T("FitBudget hint refine", () => ColorLayerCoder.FitBudget(t48, bits, hint: (int)Math.Round(68 - 8.9 * Math.Log2(bits / 1536))));
+    T("record write", () => analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, plane, trial.Reconstruction)));
+    T("rate control default", () => RateControl.Code(analysis, TextSketchMode.TextSketch, null, 16));
+}
+
+// Bytes of the smallest sketch with F1 >= 0.6 on two ladders: the simplifier's (strength-seeded hysteresis) and
+// whole components dropped shortest first.
+static void Ladders(string[] files)
+{
+    foreach (string file in files)
+    {
+        RgbImage image = ImageReader.Read(file);
+        ImageAnalysis analysis = TextSketchEncoder.Analyse(image, null, CaptionSource.None, EncoderOptions.Default);
+        var ladder = new SketchLadder(analysis.Sketch!, analysis.SketchReference, SketchOptions.Default.MinComponentPixels);
+        SketchLadder.Step floor = ladder.Floor(0.6);
+        BitPlane full = analysis.Sketch!.Edges;
+        BitPlane reference = analysis.SketchReference!;
+        var pieces = Components.Find(full);
+        // Score: length times mean strength (long, strong contours first).
+        int[] strength = analysis.Sketch.Strength;
+        var order = pieces.OrderByDescending(p => p.Count * p.Average(i => (double)strength[i])).ToList();
+        var byLength = pieces.OrderByDescending(p => p.Count).ToList();
+        foreach ((string label, List<List<int>> ranked) in new[] { ("length x strength", order), ("length", byLength) })
+        {
+            int lo = 1, hi = ranked.Count; // keep the first k pieces
+            (int Bytes, double F1) At(int k)
+            {
+                var plane = new BitPlane(full.Width, full.Height);
+                foreach (var piece in ranked.Take(k))
+                {
+                    foreach (int i in piece)
+                    {
+                        plane.Bits[i] = 1;
+                    }
+                }
+
+                double f1 = SketchFidelity.Compare(SketchFidelity.Render(plane, reference.Width, reference.Height), reference).F1;
+                return (SketchSimplifier.Code(plane, TextSketch.Core.Coding.SketchCoders.Default).Length, f1);
+            }
+
+            while (lo < hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (At(mid).F1 >= 0.6)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid + 1;
+                }
+            }
+
+            var best = At(lo);
+            Console.WriteLine($"{Path.GetFileNameWithoutExtension(file),-18} ladder {floor.Bytes,4} B (F1 {floor.Fidelity:0.00}), {label}: {best.Bytes,4} B (F1 {best.F1:0.00}, {lo}/{ranked.Count} pieces)");
+        }
+    }
+}
+
+// MS-SSIM of the layer interpolated to the finest layer grid against the image's box means there (a proxy that was
+// measured and not kept: no better than the squared error of LayerErrorModel, ten times the cost).
+static double StructuralProxy(RgbImage image, LayerReconstruction layer)
+{
+    LayerGrid grid = LayerGeometry.Create(image.Width, image.Height, LayerGeometry.SizeCount(image.Width, image.Height) - 1, false).Luma;
+    var reference = new RgbImage(grid.Columns, grid.Rows, Array.ConvertAll(Resampling.AreaRgb(image, grid.Columns, grid.Rows), v => (byte)v));
+    RgbImage decoded = YCoCg.ToImage(grid.Columns, grid.Rows, layer.Interpolate(0, grid), layer.Interpolate(1, grid), layer.Interpolate(2, grid));
+    return Ssim.MultiScale(reference, decoded) ?? double.NaN;
+}
+
+// Where an encode's time goes, per photo (one thread): read, analysis, the fidelity floor, record writes.
+static void Time(string[] files)
+{
+    foreach (string file in files)
+    {
+        string name = Path.GetFileNameWithoutExtension(file);
+        for (int run = 0; run < 2; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            RgbImage image = ImageReader.Read(file);
+            double read = clock.Elapsed.TotalMilliseconds;
+            ImageAnalysis analysis = TextSketchEncoder.Analyse(image, null, CaptionSource.None, EncoderOptions.Default);
+            double analyse = clock.Elapsed.TotalMilliseconds;
+            var ladder = new SketchLadder(analysis.Sketch!, analysis.SketchReference, SketchOptions.Default.MinComponentPixels);
+            SketchLadder.Step floor = ladder.Floor(RateControl.MinimumSketchFidelity);
+            double floorMs = clock.Elapsed.TotalMilliseconds;
+            TskRecord record = RateControl.Code(analysis, TextSketchMode.TextSketch, null, SketchOptions.Default.MinComponentPixels);
+            double all = clock.Elapsed.TotalMilliseconds;
+            if (run == 1)
+            {
+                Console.WriteLine($"{name}: read {read:0} ms, analyse {analyse - read:0}, floor {floorMs - analyse:0} (step {floor.Index}), rate control {all - floorMs:0}, record {record.Bytes.Length} B");
+            }
+        }
+    }
+}
+
+// Every split of the budget: sketch steps from the F1 floor towards the full sketch, layer sizes, chroma modes;
+// Paint-decoded PSNR and MS-SSIM of each.
+static void Grid(string[] files, int[] budgets, bool fit, bool floorOnly)
+{
+    var lines = new System.Collections.Concurrent.ConcurrentBag<string>();
+    Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 2 }, file =>
+    {
+        string name = Path.GetFileNameWithoutExtension(file);
+        RgbImage image = ImageReader.Read(file);
+        ImageAnalysis analysis = TextSketchEncoder.Analyse(image, null, CaptionSource.None, EncoderOptions.Default);
+        var ladder = new SketchLadder(analysis.Sketch!, analysis.SketchReference, SketchOptions.Default.MinComponentPixels);
+        var empty = new BitPlane(analysis.Sketch!.Edges.Width, analysis.Sketch.Edges.Height);
+        int rest = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, empty)).Bytes.Length;
+        SketchLadder.Step floor = ladder.Floor(RateControl.MinimumSketchFidelity);
+        Console.Error.WriteLine($"{name}: rest {rest} B, floor step {floor.Index} {floor.Bytes} B F1 {floor.Fidelity:0.00}, full {ladder[0].Bytes} B");
+        var sizes = LayerGeometry.SizesFor(image.Width, image.Height);
+        var scenes = new Dictionary<int, PaintScene>();
+        var model = new LayerErrorModel(image);
+        foreach (int budget in budgets)
+        {
+            int available = budget - rest;
+            var steps = new List<SketchLadder.Step> { floor };
+            for (int s = floor.Index - 6; s >= 0 && !floorOnly; s -= 6)
+            {
+                if (ladder[s].Bytes < available * 0.6)
+                {
+                    steps.Add(ladder[s]);
+                }
+            }
+
+            foreach (SketchLadder.Step step in steps)
+            {
+                if (!scenes.TryGetValue(step.Index, out PaintScene? scene))
+                {
+                    scene = scenes[step.Index] = PaintScene.Create(image.Width, image.Height, step.Sketch);
+                }
+
+                double bits = (available - step.Bytes - 1) * 8.0;
+                for (int size = 1; size < sizes.Count; size++)
+                {
+                    long cells = (long)sizes[size].Width * sizes[size].Height;
+                    if (cells > 6 * bits || cells * 3 < bits)
+                    {
+                        continue;
+                    }
+
+                    foreach (bool half in new[] { false, true })
+                    {
+                        var geometry = LayerGeometry.Create(image.Width, image.Height, size, half);
+                        var clock = Stopwatch.StartNew();
+                        LayerPlanes target = fit ? LayerFitter.Fit(image, geometry, scene) : LayerPlanes.FromImage(image, geometry);
+                        double fitMs = clock.Elapsed.TotalMilliseconds;
+                        LayerTrial? trial = ColorLayerCoder.FitBudget(target, bits);
+                        if (trial is null)
+                        {
+                            continue;
+                        }
+
+                        RgbImage decoded = YCoCg.ToImage(image.Width, image.Height, scene.Decode(trial.Reconstruction.ToPlanes()) is var p ? p[0] : null!, p[1], p[2]);
+                        double psnr = Psnr.Compute(image, decoded);
+                        double msssim = Ssim.MultiScale(image, decoded) ?? double.NaN;
+                        double proxy = model.Error(trial.Reconstruction, model.ReferenceFor(long.MaxValue));
+                        double proxy2 = StructuralProxy(image, trial.Reconstruction);
+                        lines.Add($"{name}\t{budget}\t{step.Index}\t{step.Bytes}\t{step.Fidelity:0.000}\t{sizes[size].Width}x{sizes[size].Height}\t{(half ? 1 : 0)}\t{trial.Quantiser}\t{trial.Bits / 8:0}\t{psnr:0.000}\t{msssim:0.0000}\t{fitMs:0}\t{proxy:0.000}\t{proxy2:0.0000}");
+                    }
+                }
+            }
+        }
+
+        Console.Error.WriteLine($"{name}: done");
+    });
+
+    Console.WriteLine("photo\tbudget\tstep\tsketchB\tF1\tlayer\thalf\tq\tlayerB\tpsnr\tmsssim\tfitms\tproxy\tproxy2");
+    foreach (string line in lines.Order(StringComparer.Ordinal))
+    {
+        Console.WriteLine(line);
+    }
+}
