@@ -91,28 +91,71 @@ Describe 'Install-TextSketchModel' {
         Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
     }
 
-    It 'installs a shipped pack from a loopback mirror, pinning the hashes the manifest lacks' {
+    It 'installs a shipped pack from a mirror the user trusts, pinning the hashes the manifest lacks' {
         # The mirror holds the files at the same relative paths as the pack's source (hed.json: annotators/hed.onnx).
         $mirror = Join-Path $root 'mirror'
         New-Item -ItemType Directory (Join-Path $mirror 'hed/annotators') | Out-Null
         Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'hed/annotators/hed.onnx')
         $server = Start-FileServer -Root $mirror
         try {
-            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -ModelRoot (Join-Path $root 'models') -WarningVariable notices -WarningAction SilentlyContinue
+            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -TrustMirror -ModelRoot (Join-Path $root 'models') -WarningVariable notices -WarningAction SilentlyContinue
         }
         finally { Stop-FileServer $server }
         $pack.Installed | Should -BeTrue
         $pack.Name | Should -Be 'hed'
         (Get-FileHash (Join-Path $root 'models/hed/hed.onnx')).Hash | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
-        ($notices -join "`n") | Should -Match 'pinned [0-9a-f]{64}'
+        ($notices -join "`n") | Should -Match "pinned [0-9a-f]{64} .* from the trusted mirror's copy"
         $installed = Get-Content (Join-Path $root 'models/hed/manifest.json') -Raw | ConvertFrom-Json
         $installed.files[0].sha256 | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash.ToLowerInvariant()
+    }
+
+    It 'refuses files without a known hash from a mirror unless -TrustMirror, before downloading anything' {
+        $mirror = Join-Path $root 'mirror'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'annotators/hed.onnx')
+        $models = Join-Path $root 'models'
+        Install-TextSketchModel -Name hed -Mirror ([Uri]::new("$mirror/")) -ModelRoot $models -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelMirrorUntrusted*'
+        $problems[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $problems[0].Exception.Message | Should -Match 'no sha256 for hed\.onnx.*-TrustMirror'
+        Test-Path (Join-Path $models 'hed') | Should -BeFalse
+        Test-Path (Join-Path $models '.partial') | Should -BeFalse
+    }
+
+    It 'fails at install, naming the file and the reason, when the mirror serves 4 KB of random bytes as hed.onnx' {
+        # The issue's case: it used to install ("Installed: True") and fail only at first use.
+        $mirror = Join-Path $root 'mirror'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        $random = [byte[]]::new(4096); [Random]::new(14).NextBytes($random)
+        [IO.File]::WriteAllBytes((Join-Path $mirror 'annotators/hed.onnx'), $random)
+        $models = Join-Path $root 'models'
+        Install-TextSketchModel -Name hed -Mirror ([Uri]::new("$mirror/")) -TrustMirror -ModelRoot $models -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable notices -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelLoadFailed*'
+        $problems[0].TargetObject | Should -Be 'hed'
+        $problems[0].Exception.Message | Should -Match "^'hed\.onnx' of the pack 'hed' \(from '.*annotators/hed\.onnx'\) is not a model the pack can use: .*nothing was installed\.$"
+        ($notices -join "`n") | Should -Not -Match 'pinned'
+        (Get-TextSketchModel -Name hed -ModelRoot $models).Installed | Should -BeFalse
+        Get-ChildItem $models -Recurse -File -Filter 'hed.onnx*' | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf gives the download size (an archive, not its extracted files) and how each file is verified' {
+        $models = Join-Path $root 'models'
+        $module = (Resolve-Path $ModuleUnderTest).Path
+        $output = Invoke-FreshPwsh "Import-Module '$module'; Install-TextSketchModel -Name onnxruntime-cuda, hed -ModelRoot '$models' -WhatIf" | Out-String -Width 1000
+        $output = $output -replace '\s+', ' '
+        if (($IsLinux -or $IsWindows) -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64') {
+            $archive = if ($IsWindows) { '153.0 MiB' } else { '233.6 MiB' }
+            $output | Should -Match ([regex]::Escape("Install model pack 'onnxruntime-cuda' (3 files from 1 archive, download $archive) from api.nuget.org; every file checked against the sha256 in the manifest"))
+        }
+        $output | Should -Match ([regex]::Escape("Install model pack 'hed' (1 file, download size unknown (the manifest gives none)) from huggingface.co; no sha256 in the manifest: each file's hash is pinned from this first download (with a warning); the ONNX model is loaded and signature-checked before the pack counts as installed"))
+        Test-Path $models | Should -BeFalse
     }
 
     It 'reports a 404 and installs nothing' {
         $server = Start-FileServer -Root $tiny
         try {
-            Install-TextSketchModel -Name hed -Mirror "$($server.Uri)missing/" -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Install-TextSketchModel -Name hed -Mirror "$($server.Uri)missing/" -TrustMirror -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
         finally { Stop-FileServer $server }
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelDownloadNotFound*'

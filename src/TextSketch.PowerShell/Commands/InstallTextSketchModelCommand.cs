@@ -3,6 +3,7 @@ using TextSketch.Core;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
+using TextSketch.Core.Packs;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -32,6 +33,10 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
     [Parameter]
     [ValidateNotNull]
     public Uri? Mirror { get; set; }
+
+    /// <summary>Accept files the manifest gives no sha256 for from -Mirror, pinning their hash from the mirror's copy.</summary>
+    [Parameter]
+    public SwitchParameter TrustMirror { get; set; }
 
     /// <summary>Reinstall packs that are already installed.</summary>
     [Parameter]
@@ -104,30 +109,31 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     private void Install(ModelManifest manifest, Uri? location)
     {
-        // Only this machine's files (a runtime pack lists every platform's) count in -WhatIf and get installed.
-        manifest = PackPlatforms.ForThisMachine(manifest);
         string target = Path.Combine(_root, manifest.Name);
-        string size = manifest.Files.All(f => f.Size is not null) ? $", {Bytes(manifest.TotalSize)}" : string.Empty;
-        string action = Mirror is null
-            ? $"Install model pack '{manifest.Name}' ({manifest.Files.Count} files{size})"
-            : $"Install model pack '{manifest.Name}' ({manifest.Files.Count} files{size}) from the mirror {Mirror}";
-        if (!ShouldProcess(target, action))
+        var request = new InstallRequest
         {
-            return;
-        }
-
+            Manifest = manifest,
+            Root = _root,
+            ManifestLocation = location,
+            Mirror = Mirror,
+            TrustMirror = TrustMirror,
+            Force = Force,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            ContentCheck = PackModelCheck.Instance,
+        };
         var observer = new ProgressObserver(this, manifest.Name);
         try
         {
-            InstallResult result = PackInstaller.Install(new InstallRequest
+            // Only this machine's files count in -WhatIf and get installed; an untrusted mirror is refused before
+            // anything is asked or downloaded, also under -WhatIf.
+            InstallPlan plan = InstallPlan.For(request);
+            plan.RequireTrustedSources();
+            if (!ShouldProcess(target, plan.Describe(PackModelCheck.Instance)))
             {
-                Manifest = manifest,
-                Root = _root,
-                ManifestLocation = location,
-                Mirror = Mirror,
-                Force = Force,
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            }, observer, _stopping.Token);
+                return;
+            }
+
+            InstallResult result = PackInstaller.Install(request, observer, _stopping.Token);
             if (result.AlreadyInstalled)
             {
                 WriteVerbose($"The pack '{manifest.Name}' is already installed in '{result.Pack.Directory}'; use -Force to reinstall it.");
@@ -160,13 +166,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
         }
     }
 
-    private static string Bytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} bytes",
-    };
+    private static string Bytes(long bytes) => InstallPlan.FormatBytes(bytes);
 
     /// <summary>Write-Progress with bytes and time left; notices become warnings. Called on the pipeline thread.</summary>
     private sealed class ProgressObserver : IInstallObserver

@@ -33,7 +33,7 @@ internal static class ErrorRecords
         "ModelPackNotInstalled" or "ModelPackUnknown" or "ModelFileMissing" or "ModelDownloadNotFound" => ErrorCategory.ObjectNotFound,
         "ModelSignatureMismatch" or "ModelPackWrongKind" or "ModelOutputUnexpected" or "ModelManifestInvalid" or "ModelPackIncomplete" => ErrorCategory.InvalidData,
         "ModelFileHashMismatch" or "ModelFileSizeMismatch" => ErrorCategory.SecurityError,
-        "ModelPathEscapes" => ErrorCategory.SecurityError,
+        "ModelPathEscapes" or "ModelMirrorUntrusted" => ErrorCategory.SecurityError,
         "ModelDownloadTimeout" => ErrorCategory.OperationTimeout,
         "ModelDownloadFailed" or "ModelDownloadInterrupted" => ErrorCategory.ConnectionError,
         "ModelDiskFull" => ErrorCategory.WriteError,
