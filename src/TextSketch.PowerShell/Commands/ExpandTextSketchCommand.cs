@@ -36,6 +36,7 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
     /// <summary>The diffusion pack to decode with (default: sd15-canny, else the first diffusion pack installed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DiffusionPackCompleter))]
     public string? ModelPack { get; set; }
 
     /// <summary>The seed of the diffusion decoder's noise (default: each record's own Seed).</summary>

@@ -22,6 +22,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ShippedPackCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>A pack manifest of your own: a file path or an http(s)/file URI.</summary>
