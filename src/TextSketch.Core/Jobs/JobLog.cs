@@ -23,6 +23,9 @@ public sealed record JobLogEntry
 
     public string? Output { get; init; }
 
+    /// <summary>The plain output name an earlier item of the job already had, when this item's output was renamed.</summary>
+    public string? ClashedWith { get; init; }
+
     public int? Bytes { get; init; }
 
     public double? Bpp { get; init; }
@@ -104,6 +107,9 @@ public sealed class JobSummary
     public int Failed { get; set; }
 
     public int SourcesRemoved { get; set; }
+
+    /// <summary>Items whose output was renamed because an earlier item of the job had the same name.</summary>
+    public int Renamed { get; set; }
 
     /// <summary>Size of the sources of the records produced (written, encoded or skipped).</summary>
     public long SourceBytes { get; set; }

@@ -60,20 +60,35 @@ public class OutputPlannerTests
     public void FlatJobsUseTheStemAndNeverCollide()
     {
         var planner = new OutputPlanner("/dest", basePath: null);
-        Assert.Equal("/dest/a.tsk", planner.Claim("/src/x/a.jpg"));
-        Assert.Equal("/dest/a.png.tsk", planner.Claim("/src/x/a.png"));
-        Assert.Equal("/dest/a.jpg.tsk", planner.Claim("/src/y/a.jpg"));
-        Assert.Equal("/dest/a.jpg.2.tsk", planner.Claim("/src/z/a.jpg"));
-        Assert.Equal("/dest/b.tsk", planner.Claim("/src/b.jpeg"));
+        Assert.Equal(new OutputClaim("/dest/a.tsk", null), planner.Claim("/src/x/a.jpg"));
+        Assert.Equal(new OutputClaim("/dest/a.png.tsk", "/dest/a.tsk"), planner.Claim("/src/x/a.png"));
+        Assert.Equal(new OutputClaim("/dest/a.jpg.tsk", "/dest/a.tsk"), planner.Claim("/src/y/a.jpg"));
+        Assert.Equal(new OutputClaim("/dest/a.jpg.2.tsk", "/dest/a.tsk"), planner.Claim("/src/z/a.jpg"));
+        Assert.Equal("/dest/b.tsk", planner.Claim("/src/b.jpeg").Path);
+        Assert.False(planner.Claim("/src/c.jpg").Renamed);
+    }
+
+    [Fact]
+    public void ImagesFromRecordsFollowTheSameRule()
+    {
+        var planner = new OutputPlanner("/dest", basePath: null, ".png");
+        Assert.Equal(new OutputClaim("/dest/a.png", null), planner.Claim("/x/a.tsk"));
+        Assert.Equal(new OutputClaim("/dest/a.tsk.png", "/dest/a.png"), planner.Claim("/y/a.tsk"));
+        Assert.Equal(new OutputClaim("/dest/a.tsk.2.png", "/dest/a.png"), planner.Claim("/z/a.tsk"));
+        // A record only in memory is named after its source image.
+        Assert.Equal(new OutputClaim("/dest/a.jpg.png", "/dest/a.png"), planner.Claim("/photos/a.jpg"));
+        var sketches = new OutputPlanner("/dest", basePath: null, ".sketch.png");
+        Assert.Equal("/dest/a.sketch.png", sketches.Claim("/x/a.tsk").Path);
+        Assert.Equal("/dest/a.tsk.sketch.png", sketches.Claim("/y/a.tsk").Path);
     }
 
     [Fact]
     public void MirroredJobsKeepTheRelativeTree()
     {
         var planner = new OutputPlanner("/dest", "/photos/");
-        Assert.Equal("/dest/2019/trip/a.tsk", planner.Claim("/photos/2019/trip/a.jpg"));
-        Assert.Equal("/dest/2020/a.tsk", planner.Claim("/photos/2020/a.jpg"));
-        Assert.Equal("/dest/b.tsk", planner.Claim("/photos/b.png"));
+        Assert.Equal("/dest/2019/trip/a.tsk", planner.Claim("/photos/2019/trip/a.jpg").Path);
+        Assert.Equal("/dest/2020/a.tsk", planner.Claim("/photos/2020/a.jpg").Path);
+        Assert.Equal("/dest/b.tsk", planner.Claim("/photos/b.png").Path);
         Assert.Equal("2019/trip/a.jpg", planner.RelativePath("/photos/2019/trip/a.jpg"));
         Assert.Equal("SourceOutsideBasePath", Assert.Throws<SourceOutsideBaseException>(() => planner.Claim("/elsewhere/c.jpg")).ErrorId);
         Assert.Throws<SourceOutsideBaseException>(() => planner.Claim("/photos-old/c.jpg"));
@@ -183,5 +198,28 @@ public class SourceRemovalTests
         Assert.Equal(1, AtomicFile.RemoveStaleTemporaries(output));
         Assert.False(File.Exists(stale));
         Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
+    }
+
+    [Fact]
+    public void AJobListsEachOutputFolderOnceAndRemovesOnlyTheLeftoversOfWhatItWrites()
+    {
+        using var folder = new TempFolder();
+        string a = folder.File("a.tsk");
+        string b = folder.File("b.tsk");
+        string staleA = AtomicFile.TemporaryPathFor(a);
+        string staleB = AtomicFile.TemporaryPathFor(b);
+        File.WriteAllText(staleA, "half");
+        var temporaries = new StaleTemporaries();
+
+        Assert.Equal(1, temporaries.RemoveFor(a));
+        // Written after the folder was listed: another writer's file, left alone.
+        File.WriteAllText(staleB, "in flight");
+        Assert.Equal(0, temporaries.RemoveFor(b));
+        Assert.Equal(0, temporaries.RemoveFor(a));
+        Assert.False(File.Exists(staleA));
+        Assert.True(File.Exists(staleB));
+        Assert.Equal("a.tsk", AtomicFile.TargetOf(Path.GetFileName(staleA)));
+        Assert.Null(AtomicFile.TargetOf(".a.tsk.notours.tmp"));
+        Assert.Null(AtomicFile.TargetOf("a.tsk"));
     }
 }

@@ -103,6 +103,37 @@ public sealed class EncodeJobTests : IDisposable
         Assert.Contains(host.Notes, n => n.StartsWith("Skipped", StringComparison.Ordinal));
         Assert.Equal(1, job.Summary.Skipped);
         Assert.Equal(1, job.Summary.Written);
+        // The skipped source is never announced as a write (-WhatIf, -Verbose, -Confirm): only the replaced one is.
+        Assert.Equal([Path.Combine(Path.GetFullPath(_out), "p2.tsk")], host.Asked.Where(a => a.Action.StartsWith("Write", StringComparison.Ordinal)).Select(a => a.Target));
+    }
+
+    [Fact]
+    public void SameNamedSourcesGetDistinctRecordsWithAWarningAndResumeToTheSameNames()
+    {
+        string other = Directory.CreateDirectory(_folder.File("other")).FullName;
+        File.Copy(Photo(2), Path.Combine(other, "p1.png"));
+        string[] sources = [Photo(1), Path.Combine(other, "p1.png"), Photo(3)];
+        var host = new RecordingHost();
+        List<EncodeOutcome> first;
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out }, host))
+        {
+            first = RunAll(job, sources);
+            Assert.Equal(1, job.Summary.Renamed);
+        }
+
+        string dest = Path.GetFullPath(_out);
+        Assert.Equal([Path.Combine(dest, "p1.tsk"), Path.Combine(dest, "p1.png.tsk"), Path.Combine(dest, "p3.tsk")], first.Select(o => o.Destination));
+        Assert.Contains("'" + Path.Combine(other, "p1.png") + "' is written as '" + Path.Combine(dest, "p1.png.tsk") + "'", Assert.Single(host.Warnings), StringComparison.Ordinal);
+
+        var rerun = new RecordingHost();
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, SkipExisting = true }, rerun))
+        {
+            List<EncodeOutcome> again = RunAll(job, sources);
+            Assert.All(again, o => Assert.Equal(JobItemStatus.Skipped, o.Status));
+            Assert.Equal(first.Select(o => o.Record!.Bytes), again.Select(o => o.Record!.Bytes));
+        }
+
+        Assert.DoesNotContain(rerun.Asked, a => a.Action.StartsWith("Write", StringComparison.Ordinal));
     }
 
     [Fact]
