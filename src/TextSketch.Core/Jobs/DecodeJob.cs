@@ -84,11 +84,21 @@ public sealed class DecodeJob : IDisposable
             Directory.CreateDirectory(options.Destination);
         }
 
+        IReadOnlyList<string> ignored = options.Decode.SamplingOverrides();
         if (options.Layer == DecodeLayer.Image)
         {
             TskDecoderChoice choice = TskDecoders.Choose(options.Decode);
             _fallbackWarning = choice.FallbackWarning;
             _decoder = TskDecoders.Open(choice, options.Decode);
+            if (!choice.Entry.NeedsWeights && ignored.Count > 0)
+            {
+                host.Warning($"{Join(ignored)} {(ignored.Count == 1 ? "applies" : "apply")} to a generative decoder (Diffusion) only; the {choice.Entry.Name} decoder, " +
+                    $"which needs no model, ignores {(ignored.Count == 1 ? "it" : "them")}.");
+            }
+        }
+        else if (ignored.Count > 0)
+        {
+            host.Warning($"-Layer Sketch writes the coded sketch itself and ignores {Join(ignored)}.");
         }
 
         try
@@ -102,6 +112,9 @@ public sealed class DecodeJob : IDisposable
             throw;
         }
     }
+
+    private static string Join(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
 
     /// <summary>The decoder's registry name (null for -Layer Sketch, which needs none).</summary>
     public string? DecoderName => _decoder?.Name;

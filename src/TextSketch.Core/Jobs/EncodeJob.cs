@@ -327,6 +327,16 @@ public sealed class EncodeJob : IDisposable
         {
             _host.Verbose($"Skipped '{item.Source}': '{item.Destination}' already holds a valid record.");
         }
+        else if (record is not null && record.Document.CaptionSource == Caption.CaptionSource.None && _options.Caption is null && _options.Models.Captioner is null)
+        {
+            // Once per job: a million photos without metadata must not print a million lines (the summary counts them).
+            if (Summary.Uncaptioned++ == 0)
+            {
+                _host.Warning($"'{item.Source}' has no caption in its metadata, so its record stores none (further images without one are not reported; " +
+                    "the summary counts them). A caption is what a generative decoder draws from: give one with -Caption '<text>', or let a " +
+                    "captioner pack write them: Install-TextSketchModel -Name florence2-base, then -Captioner florence2-base.");
+            }
+        }
 
         return new EncodeOutcome(item.Source, item.Destination, record, outcome.Error, outcome.Status, outcome.SourceRemoved);
     }

@@ -111,6 +111,9 @@ public sealed class JobSummary
     /// <summary>Items whose output was renamed because an earlier item of the job had the same name.</summary>
     public int Renamed { get; set; }
 
+    /// <summary>Records made without a caption because none was given, found in metadata or made by a captioner.</summary>
+    public int Uncaptioned { get; set; }
+
     /// <summary>Size of the sources of the records produced (written, encoded or skipped).</summary>
     public long SourceBytes { get; set; }
 
@@ -141,5 +144,6 @@ public sealed class JobSummary
     public override string ToString() => Expanding
         ? $"{Written} expanded, {Skipped} skipped, {Failed} failed; {Seconds:N1} s."
         : $"{Written + Encoded} compressed, {Skipped} skipped, {Failed} failed; {SourceBytes:N0} bytes of images -> {RecordBytes:N0} bytes of records " +
-        $"({ReductionFactor:N1}x smaller){(SourcesRemoved > 0 ? $"; {SourcesRemoved} sources removed" : string.Empty)}; {Seconds:N1} s.";
+        $"({ReductionFactor:N1}x smaller){(Uncaptioned > 0 ? $"; {Uncaptioned} without a caption" : string.Empty)}" +
+        $"{(SourcesRemoved > 0 ? $"; {SourcesRemoved} sources removed" : string.Empty)}; {Seconds:N1} s.";
 }
