@@ -148,7 +148,7 @@ public sealed class ConvertToTextSketchCommand : TextSketchPathCmdlet, IDisposab
             ThrowTerminatingError(ErrorRecords.For(e, Captioner ?? SketchModel ?? ModelPack));
         }
 
-        _progress = new ProgressReporter(this, "Compressing images to TextSketch records");
+        _progress = new ProgressReporter(this, "Compressing images to TextSketch records", "images");
     }
 
     protected override void ProcessRecord()

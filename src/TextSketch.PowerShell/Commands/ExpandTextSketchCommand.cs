@@ -112,7 +112,7 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.For(e, ModelPack ?? (object?)ModelRoot));
         }
 
-        _progress = new ProgressReporter(this, "Expanding TextSketch records");
+        _progress = new ProgressReporter(this, "Expanding TextSketch records", "records");
     }
 
     protected override void ProcessRecord()
