@@ -1,15 +1,5 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-
-    function Get-Tree {
-        # Relative path -> SHA-256 of every file under a folder (hidden files included).
-        param([string] $Root)
-        $table = [ordered]@{}
-        Get-ChildItem -LiteralPath $Root -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
-            $table[[IO.Path]::GetRelativePath($Root, $_.FullName)] = (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
-        }
-        $table
-    }
 }
 
 Describe 'Bulk jobs with ConvertTo-TextSketch' {

@@ -1,16 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
-    function Get-Tree {
-        # Relative path -> SHA-256 of every file under a folder (hidden files included).
-        param([string] $Root)
-        $table = [ordered]@{}
-        Get-ChildItem -LiteralPath $Root -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
-            $table[[IO.Path]::GetRelativePath($Root, $_.FullName)] = (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
-        }
-        $table
-    }
-
     $script:root = Get-TempFolder
     # pic.bmp in two folders (different pictures): a flat job gives both the name pic.
     $script:x = New-Item -ItemType Directory (Join-Path $root 'x')
@@ -31,8 +21,9 @@ Describe 'One name-clash rule in both directions' {
         $log = Join-Path $root 'tsk1.jsonl'
         $records = ConvertTo-TextSketch -LiteralPath $sources -DestinationPath $out -LogPath $log -WarningVariable warned -WarningAction SilentlyContinue
         $records.Path | Should -Be @((Join-Path $out 'pic.tsk'), (Join-Path $out 'pic.bmp.tsk'), (Join-Path $out 'other.tsk'))
-        $warned.Count | Should -Be 1
-        $warned[0] | Should -Match ([regex]::Escape("'$(Join-Path $y 'pic.bmp')' is written as '$(Join-Path $out 'pic.bmp.tsk')'"))
+        $renames = @($warned | Where-Object { $_ -match 'already the output of an earlier item' })
+        $renames.Count | Should -Be 1
+        $renames[0] | Should -Match ([regex]::Escape("'$(Join-Path $y 'pic.bmp')' is written as '$(Join-Path $out 'pic.bmp.tsk')'"))
         $entry = Get-Content $log | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object { $_.PSObject.Properties.Name -contains 'clashedWith' }
         $entry.source | Should -Be (Join-Path $y 'pic.bmp')
         $entry.clashedWith | Should -Be (Join-Path $out 'pic.tsk')

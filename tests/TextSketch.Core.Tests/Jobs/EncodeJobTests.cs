@@ -115,7 +115,7 @@ public sealed class EncodeJobTests : IDisposable
         string[] sources = [Photo(1), Path.Combine(other, "p1.png"), Photo(3)];
         var host = new RecordingHost();
         List<EncodeOutcome> first;
-        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out }, host))
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, Caption = "a photo" }, host))
         {
             first = RunAll(job, sources);
             Assert.Equal(1, job.Summary.Renamed);
@@ -126,7 +126,7 @@ public sealed class EncodeJobTests : IDisposable
         Assert.Contains("'" + Path.Combine(other, "p1.png") + "' is written as '" + Path.Combine(dest, "p1.png.tsk") + "'", Assert.Single(host.Warnings), StringComparison.Ordinal);
 
         var rerun = new RecordingHost();
-        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, SkipExisting = true }, rerun))
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, Caption = "a photo", SkipExisting = true }, rerun))
         {
             List<EncodeOutcome> again = RunAll(job, sources);
             Assert.All(again, o => Assert.Equal(JobItemStatus.Skipped, o.Status));
