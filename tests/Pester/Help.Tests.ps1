@@ -58,7 +58,7 @@ Describe 'Cmdlet help' {
             @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'Format'; Value = 'Png' }
             @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'Scheduler'; Value = 'UniPC' }
             @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'Steps'; Value = "the pack's (25)" }
-            @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'Strength'; Value = '1' }
+            @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'Strength'; Value = "the pack's (0.8)" }
             @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'MaxPixels'; Value = '100,000,000' }
             @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'Force'; Value = 'False' }
             @{ Cmdlet = 'Expand-TextSketch'; Parameter = 'DestinationPath'; Value = 'None' }

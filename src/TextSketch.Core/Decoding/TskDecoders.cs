@@ -43,6 +43,10 @@ public static class TskDecoders
         PreviewDecoder.Entry,
     ];
 
+    /// <summary>The weight-free decoder: the first in Auto's order that needs no weights — what Auto falls back to,
+    /// and whose reconstruction of a record the diffusion decoder's img2img start encodes.</summary>
+    public static TskDecoderEntry WeightFree => All.First(e => !e.NeedsWeights);
+
     /// <summary>Auto and every decoder's name, as users may write them.</summary>
     public static IReadOnlyList<string> Names { get; } = [Auto, .. All.Select(e => e.Name)];
 

@@ -1,5 +1,5 @@
 using TextSketch.Core.Clip;
-using TextSketch.Core.Decoding.Diffusion;
+using TextSketch.Core.Decoding;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 
@@ -9,32 +9,37 @@ namespace TextSketch.Core.Encoder;
 /// The paper's candidate selection: write the record with each of N candidate indices (0 … N−1, stored in ⌈log2 N⌉
 /// bits), decode each with its own seed (the checksum of that record, as every decoder derives it), embed each
 /// reconstruction and the original with CLIP's image encoder, and keep the record whose reconstruction is most
-/// similar (cosine; ties to the lower index). Expanding that record with its own seed then gives that
-/// reconstruction. The choice runs the decoder, so with -Candidates the record's bytes depend on the execution
+/// similar (cosine; ties to the lower index). Each candidate is decoded by the diffusion decoder exactly as a default
+/// Expand-TextSketch decodes it (the same img2img start from the record's colour layer), so expanding the chosen
+/// record with its own seed gives that reconstruction. The choice runs the decoder, so with -Candidates the record's bytes depend on the execution
 /// provider (CPU and CUDA may round differently); without it they never do. Decodes run one at a time.
 /// </summary>
 public sealed class CandidateSelector : ICandidateSelector
 {
     public const int MaxCandidates = 1 << CandidateChoice.MaxBits;
 
-    private readonly DiffusionPipeline _pipeline;
+    private readonly ITskDecoder _decoder;
     private readonly ClipEncoder _clip;
     private readonly object _gate = new();
 
-    public CandidateSelector(DiffusionPipeline pipeline, ClipEncoder clip, int count)
+    /// <param name="decoder">The diffusion decoder, prepared.</param>
+    public CandidateSelector(ITskDecoder decoder, ClipEncoder clip, int count)
     {
         if (count < 2 || count > MaxCandidates)
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"Candidates are 2 to {MaxCandidates}.");
         }
 
-        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        _decoder = decoder ?? throw new ArgumentNullException(nameof(decoder));
         _clip = clip ?? throw new ArgumentNullException(nameof(clip));
         Count = count;
         Bits = (int)Math.Ceiling(Math.Log2(count));
     }
 
     public int Count { get; }
+
+    /// <summary>A default Expand-TextSketch's options: the record's seed, the pack's steps, scheduler, guidance and strength.</summary>
+    private static DecodeOptions Defaults { get; } = new();
 
     /// <summary>⌈log2 N⌉: what the index costs in the record.</summary>
     public int Bits { get; }
@@ -60,8 +65,7 @@ public sealed class CandidateSelector : ICandidateSelector
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 candidates[k] = analysis.Write(record.Document with { Candidate = new CandidateChoice(Bits, k) });
-                var request = new DiffusionRequest { Seed = candidates[k].Seed };
-                RgbImage candidate = _pipeline.Decode(candidates[k].Document, request, null, cancellationToken).Image;
+                RgbImage candidate = _decoder.Decode(candidates[k], Defaults, null, cancellationToken).Image;
                 scores[k] = Dot(target, _clip.EmbedImage(candidate));
                 if (scores[k] > scores[best])
                 {

@@ -132,8 +132,9 @@ public sealed class EncoderModels : IDisposable
             }
 
             clip ??= Own(new ClipEncoder(clipPack, sessions));
-            DiffusionPipeline pipeline = Own(DiffusionPipeline.Open(diffusionPack, request.Device));
-            return new EncoderModels(sessions, captioner, detector, owned, new CandidateSelector(pipeline, clip, count));
+            DiffusionDecoder decoder = Own(DiffusionDecoder.Open(diffusionPack, request.Device));
+            decoder.Prepare(UnreportedMessages.Instance);
+            return new EncoderModels(sessions, captioner, detector, owned, new CandidateSelector(decoder, clip, count));
         }
         catch
         {
@@ -170,4 +171,19 @@ public sealed class EncoderModels : IDisposable
 
     private static ModelPackException WrongKind(string pack, ModelPackKind kind, string parameter, string wanted) =>
         new("ModelPackWrongKind", $"The pack '{pack}' is a {kind} pack; {parameter} needs a {wanted} pack.");
+
+    /// <summary>Where the candidate decoder's preparation messages go: the encode job reports the models' CPU fallback
+    /// itself (<see cref="FallbackReason"/>), and the rest only matter to Expand-TextSketch's own run.</summary>
+    private sealed class UnreportedMessages : IMessageSink
+    {
+        public static UnreportedMessages Instance { get; } = new();
+
+        public void Warning(string message)
+        {
+        }
+
+        public void Verbose(string message)
+        {
+        }
+    }
 }

@@ -33,6 +33,12 @@ public sealed record TskDocument
 
     public ColorHint? Color { get; init; }
 
+    /// <summary>Whether the record carries colour the decoders can start from. A version-1 record's 12-cell colour
+    /// hint counts: it is the smallest setting of the colour layer (its cells' mean colours are real colour data,
+    /// which the weight-free decoders paint and the diffusion decoder's img2img start encodes). Records without
+    /// colour (Text mode) answer false.</summary>
+    public bool HasColorLayer => Color is not null;
+
     /// <summary>Present exactly when <see cref="Mode"/> is TextSketch.</summary>
     public SketchLayer? Sketch { get; init; }
 

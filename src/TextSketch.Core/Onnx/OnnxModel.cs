@@ -31,7 +31,19 @@ public sealed class OnnxModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(signature);
-        InferenceSession session = sessions.Create(path);
+        return Checked(sessions.Create(path), name, signature);
+    }
+
+    /// <summary>Like <see cref="Open(OnnxSessionFactory, string, string, OnnxSignatureSpec)"/>, for a model held in memory.</summary>
+    public static OnnxModel Open(OnnxSessionFactory sessions, byte[] model, string name, OnnxSignatureSpec signature)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(signature);
+        return Checked(sessions.Create(model, name), name, signature);
+    }
+
+    private static OnnxModel Checked(InferenceSession session, string name, OnnxSignatureSpec signature)
+    {
         try
         {
             OnnxSignature.Require(session, name, signature);

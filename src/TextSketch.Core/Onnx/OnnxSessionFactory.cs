@@ -63,6 +63,22 @@ public sealed class OnnxSessionFactory
         }
     }
 
+    /// <summary>A new session for a model held in memory (a model rewritten before loading); <paramref name="name"/>
+    /// names it in messages. The caller owns the session.</summary>
+    public InferenceSession Create(byte[] model, string name)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using SessionOptions options = CreateOptions();
+        try
+        {
+            return new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new Models.ModelPackException("ModelLoadFailed", $"ONNX Runtime cannot load '{name}': {e.Message}", e);
+        }
+    }
+
     private SessionOptions CreateOptions()
     {
         var options = new SessionOptions

@@ -57,7 +57,7 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
     [ValidateRange(0.0, 50.0)]
     public double? GuidanceScale { get; set; }
 
-    /// <summary>Start from the record's colour hint instead of pure noise: 1 = pure noise (default), lower keeps more of the hint's colours.</summary>
+    /// <summary>How far from pure noise the diffusion decoder starts from the record's colour layer: 1 = pure noise, lower keeps more of its colours (default: the pack's, 0.8).</summary>
     [Parameter]
     [ValidateRange(0.01, 1.0)]
     public double? Strength { get; set; }

@@ -142,12 +142,13 @@ public sealed class DiffusionPipelineTests : IDisposable
     }
 
     [Fact]
-    public void TheColourHintStartRunsFewerStepsAndKeepsTheColours()
+    public void TheColourLayerStartRunsFewerStepsAndKeepsTheColours()
     {
         using DiffusionPipeline pipeline = DiffusionPipeline.Open(_packs.Write("sd15-hed", Fp32), ExecutionDevice.Cpu);
         TskDocument document = TinyPacks.Document();
+        RgbImage init = Core.Decoding.Preview.PreviewRenderer.Render(document);
         DiffusionResult fromNoise = pipeline.Decode(document, new DiffusionRequest { Seed = 9, Steps = 20 });
-        DiffusionResult fromHint = pipeline.Decode(document, new DiffusionRequest { Seed = 9, Steps = 20, Strength = 0.5 });
+        DiffusionResult fromHint = pipeline.Decode(document, new DiffusionRequest { Seed = 9, Steps = 20, Strength = 0.5, InitImage = init });
         Assert.Equal(10, fromHint.Timings.Steps);
         Assert.True(fromHint.Timings.VaeEncoder > TimeSpan.Zero);
         Assert.True(ColourError(fromHint.Image, document) < ColourError(fromNoise.Image, document));

@@ -38,14 +38,20 @@ internal sealed class TinyPacks : IDisposable
     /// <summary>
     /// Writes a pack from the repository's manifest (under <paramref name="installAs"/> when given) and returns it
     /// installed. <paramref name="sampleSize"/> shrinks the model resolution to keep tests fast (null: the real 64,
-    /// i.e. 512 px).
+    /// i.e. 512 px). <paramref name="withoutRole"/> leaves that file out of the pack and its manifest (e.g. a pack
+    /// without a VAE encoder).
     /// </summary>
-    public InstalledPack Write(string manifestName, Sd15TinyOptions options, string? installAs = null, int? sampleSize = 16)
+    public InstalledPack Write(string manifestName, Sd15TinyOptions options, string? installAs = null, int? sampleSize = 16, string? withoutRole = null)
     {
         ModelManifest manifest = ModelManifest.Load(Path.Combine(RepositoryModels, manifestName + ".json"));
         if (installAs is not null)
         {
             manifest = manifest with { Name = installAs };
+        }
+
+        if (withoutRole is not null)
+        {
+            manifest = manifest with { Files = manifest.Files.Where(f => f.Role != withoutRole).ToList() };
         }
 
         if (sampleSize is int size)

@@ -222,8 +222,8 @@ public sealed class DecodeJobTests : IDisposable
         using var packs = new DiffusionTinyPacks();
         packs.Write("sd15-canny", new Sd15TinyOptions());
         var host = new RecordingHost();
-        var options = new DecodeJobOptions { Destination = _out, Decode = new DecodeOptions { ModelRoot = packs.Root, Steps = 3, Device = TextSketch.Core.Onnx.ExecutionDevice.Cpu } };
-        using var job = new DecodeJob(options, host);
+        var options = new DecodeJobOptions { Destination = _out, Decode = new DecodeOptions { ModelRoot = packs.Root, Steps = 3, Strength = 1, Device = TextSketch.Core.Onnx.ExecutionDevice.Cpu } };
+        using var job = new DecodeJob(options, host); // strength 1: every step runs (the default 0.8 would run floor(2.4) = 2)
         int thread = Environment.CurrentManagedThreadId;
         IReadOnlyList<DecodeOutcome> now = job.Add(DecodeSource.FromFile(Record(1)));
         // Decoded at once, not queued: its outcome comes back from Add.

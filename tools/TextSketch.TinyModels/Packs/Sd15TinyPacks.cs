@@ -42,7 +42,21 @@ public sealed record Sd15TinyOptions
     /// <summary>Leave out the ControlNet's conditioning_scale input (exports without it).</summary>
     public bool NoConditioningScale { get; init; }
 
+    /// <summary>What the VAE encoder outputs (the real packs' exports: <see cref="VaeEncoderOutput.Sample"/>).</summary>
+    public VaeEncoderOutput VaeEncoder { get; init; } = VaeEncoderOutput.Sample;
+
     public int Seed { get; init; } = 1505;
+}
+
+/// <summary>The two kinds of VAE encoder export.</summary>
+public enum VaeEncoderOutput
+{
+    /// <summary><c>latent_sample</c> [batch, 4, h, w]: mean + std · ε with ε from an unseeded RandomNormalLike node in
+    /// the graph, as TensorStack/OnnxStack (and diffusers' ONNX script) trace <c>encode(x).latent_dist.sample()</c>.</summary>
+    Sample,
+
+    /// <summary><c>latent_parameters</c> [batch, 8, h, w]: the posterior's mean then its log-variance (Optimum's export).</summary>
+    Moments,
 }
 
 /// <summary>
@@ -51,13 +65,18 @@ public sealed record Sd15TinyOptions
 /// names, element types and ranks (symbolic batch and spatial axes, 77 tokens, 12 down-block residuals + the mid-block
 /// residual at the SD 1.5 resolutions). Widths are tiny (hidden 8, 4-8 channels) and the graphs only mix their inputs
 /// with random weights, so a full 25-step decode at 512 x 512 takes well under a second. Float16 packs compute in
-/// float inside (Cast at the edges), so they run on ONNX Runtime's CPU provider too. The tiny VAE is an exact pair:
-/// the decoder inverts the encoder on 8 x 8 block means, which lets the colour-hint start be measured.
+/// float inside (Cast at the edges), so they run on ONNX Runtime's CPU provider too. The tiny VAE is an exact pair
+/// on the posterior mean: the decoder inverts the encoder's mean on 8 x 8 block means, which lets the img2img start
+/// be measured; the encoder's posterior has a fixed std of <see cref="VaePosteriorStd"/>, drawn in the graph as the
+/// real exports draw it (or output as moments).
 /// </summary>
 public static class Sd15TinyModels
 {
     public const int HiddenWidth = 8;
     public const int Tokens = 77;
+
+    /// <summary>Standard deviation of the tiny VAE encoder's posterior (unscaled latent units; the latent mean spans about ±2).</summary>
+    public const float VaePosteriorStd = 0.05f;
 
     /// <summary>Channels and downsampling factor of each ControlNet residual, down_block_0 .. 11 then mid (SD 1.5 has 320..1280 channels at factors 1..8).</summary>
     public static readonly (string Name, int Channels, int Factor)[] Residuals =
@@ -237,8 +256,8 @@ public static class Sd15TinyModels
 
     private static OnnxGraphBuilder Vae(Sd15TinyOptions options, bool decoder)
     {
-        // Encoder: 8 x 8 block means, then a 1x1 convolution W (3 -> 4). Decoder: the pseudo-inverse of W, then
-        // nearest upsampling, so decode(encode(image)) is the image's 8 x 8 block means.
+        // Encoder: 8 x 8 block means, then a 1x1 convolution W (3 -> 4): the posterior mean. Decoder: the pseudo-inverse
+        // of W, then nearest upsampling, so decoding the mean gives the image's 8 x 8 block means.
         var random = new Random(options.Seed + 4);
         var w = new double[4, 3];
         for (int o = 0; o < 4; o++)
@@ -265,9 +284,22 @@ public static class Sd15TinyModels
             g.Input("sample", options.FloatType, "batch", 3, "height", "width");
             string pooled = g.Node("AveragePool", [ToFloat(g, "sample")], null, ("kernel_shape", new[] { 8, 8 }), ("strides", new[] { 8, 8 }));
             float[] weights = Enumerable.Range(0, 12).Select(k => (float)w[k / 3, k % 3]).ToArray();
-            string latent = g.Node("Conv", [pooled, g.Constant(weights, [4, 3, 1, 1])]);
-            g.Node("Cast", [latent], "latent_sample", ("to", (int)options.FloatType));
-            g.Output("latent_sample", options.FloatType, "batch", 4, "latent_height", "latent_width");
+            string mean = g.Node("Conv", [pooled, g.Constant(weights, [4, 3, 1, 1])]);
+            if (options.VaeEncoder == VaeEncoderOutput.Moments)
+            {
+                string logVariance = g.Node("Add", [g.Node("Mul", [mean, g.Constant([0f], [1])]), g.Constant([2 * MathF.Log(VaePosteriorStd)], [1])]);
+                string moments = g.Node("Concat", [mean, logVariance], null, ("axis", 1));
+                g.Node("Cast", [moments], "latent_parameters", ("to", (int)options.FloatType));
+                g.Output("latent_parameters", options.FloatType, "batch", 8, "latent_height", "latent_width");
+            }
+            else
+            {
+                // As traced from DiagonalGaussianDistribution.sample(): ε from a RandomNormalLike with no seed.
+                string epsilon = g.Node("RandomNormalLike", [mean], null, ("dtype", (int)DataType.Float));
+                string sample = g.Node("Add", [mean, g.Node("Mul", [epsilon, g.Constant([VaePosteriorStd], [1])])]);
+                g.Node("Cast", [sample], "latent_sample", ("to", (int)options.FloatType));
+                g.Output("latent_sample", options.FloatType, "batch", 4, "latent_height", "latent_width");
+            }
         }
 
         return g;

@@ -1,21 +1,29 @@
+using System.Globalization;
 using TextSketch.Core.Format;
+using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
 
 namespace TextSketch.Core.Decoding.Diffusion;
 
-/// <summary>The paper's decoder as an <see cref="ITskDecoder"/>: the <see cref="DiffusionPipeline"/> of one installed
-/// pack, opened at <see cref="Prepare"/>, decoding one record at a time on the calling thread.</summary>
+/// <summary>
+/// The paper's decoder as an <see cref="ITskDecoder"/>: the <see cref="DiffusionPipeline"/> of one installed pack,
+/// opened at <see cref="Prepare"/>, decoding one record at a time on the calling thread. A record with a colour layer
+/// starts from its weight-free reconstruction (<see cref="TskDecoders.WeightFree"/>, asked through the registry, so
+/// it is whatever decoder that is) at the strength <see cref="DiffusionPipeline.StrengthFor"/> gives; colours and
+/// layout then come from the record, detail from the model.
+/// </summary>
 public sealed class DiffusionDecoder : ITskDecoder
 {
     private readonly InstalledPack _pack;
-    private readonly ExecutionDevice _device;
+    private readonly DecodeOptions _options;
     private DiffusionPipeline? _pipeline;
+    private ITskDecoder? _weightFree;
 
-    private DiffusionDecoder(InstalledPack pack, ExecutionDevice device)
+    private DiffusionDecoder(InstalledPack pack, DecodeOptions options)
     {
         _pack = pack;
-        _device = device;
+        _options = options;
     }
 
     public static TskDecoderEntry Entry { get; } = new("Diffusion", "Stable Diffusion + ControlNet guided by the sketch and the caption", Availability, Open)
@@ -39,7 +47,14 @@ public sealed class DiffusionDecoder : ITskDecoder
         InstalledPack pack = options.ModelPack is not null
             ? DiffusionPacks.Require(root, options.ModelPack)
             : DiffusionPacks.FindDefault(root) ?? throw ModelPackException.NotInstalled(DiffusionPacks.Preferred[0], root);
-        return new DiffusionDecoder(pack, options.Device);
+        return new DiffusionDecoder(pack, options);
+    }
+
+    /// <summary>A decoder for a pack already found (candidate selection decodes exactly as a default Expand does).</summary>
+    public static DiffusionDecoder Open(InstalledPack pack, ExecutionDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return new DiffusionDecoder(pack, new DecodeOptions { Decoder = Entry.Name, ModelPack = pack.Name, Device = device });
     }
 
     public void Prepare(IMessageSink messages)
@@ -51,14 +66,28 @@ public sealed class DiffusionDecoder : ITskDecoder
         }
 
         messages.Verbose($"Opening the diffusion pack '{_pack.Name}' from '{_pack.Directory}'.");
-        _pipeline = DiffusionPipeline.Open(_pack, _device);
+        _pipeline = DiffusionPipeline.Open(_pack, _options.Device);
         if (_pipeline.FallbackReason is string reason)
         {
             messages.Warning($"The diffusion decoder runs on the CPU because CUDA cannot be used: {CudaLibraries.Explain(reason)}. " +
                 "Expect minutes per real 512 px image instead of seconds.");
         }
 
-        messages.Verbose($"Diffusion decoder: pack '{_pipeline.PackName}' on {_pipeline.ProviderName}.");
+        if (!_pipeline.HasVaeEncoder && _pipeline.Settings.Strength < 1 && _options.Strength is null)
+        {
+            messages.Warning(string.Create(CultureInfo.InvariantCulture,
+                $"The model pack '{_pack.Name}' has no VAE encoder (role {DiffusionPipeline.VaeEncoderRole}), so records start from pure noise (strength 1) " +
+                $"instead of from their colour layer at the pack's strength {_pipeline.Settings.Strength}. Add vae_encoder/model.onnx to the pack, or use -Strength 1 to silence this warning."));
+        }
+
+        if (_pipeline.VaeEncoderNondeterminism is string why && _options.Strength is not 1.0)
+        {
+            messages.Warning($"Images that start from a record's colour layer may differ between runs with the pack '{_pack.Name}': {why}. Use -Strength 1 for reproducible images.");
+        }
+
+        _weightFree = TskDecoders.WeightFree.Open(_options);
+        _weightFree.Prepare(messages);
+        messages.Verbose($"Diffusion decoder: pack '{_pipeline.PackName}' on {_pipeline.ProviderName}; records with a colour layer start from the {_weightFree.Name} decoder's reconstruction.");
     }
 
     public DecodedImage Decode(TskRecord record, DecodeOptions options, IProgress<DecodeProgress>? progress, CancellationToken cancellationToken)
@@ -66,22 +95,29 @@ public sealed class DiffusionDecoder : ITskDecoder
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(options);
         DiffusionPipeline pipeline = _pipeline ?? throw new InvalidOperationException("Prepare the decoder before decoding.");
+        double strength = pipeline.StrengthFor(record.Document, options.Strength, options.Steps);
+        // The start image is only made when a start from it runs (strength below 1).
+        RgbImage? init = strength < 1 ? _weightFree!.Decode(record, options, null, cancellationToken).Image : null;
         var request = new DiffusionRequest
         {
             Seed = options.Seed ?? record.Seed,
             Steps = options.Steps,
             Scheduler = options.Scheduler,
             GuidanceScale = options.GuidanceScale,
-            Strength = options.Strength,
+            Strength = strength,
+            InitImage = init,
         };
         DiffusionResult result = pipeline.Decode(record.Document, request, progress is null ? null : progress.Report, cancellationToken);
-        return new DecodedImage(result.Image, $"(seed {request.Seed}): {result.Timings}");
+        string start = init is null ? string.Empty : $", started from the {_weightFree!.Name} reconstruction";
+        return new DecodedImage(result.Image, $"(seed {request.Seed}{start}): {result.Timings}");
     }
 
     public void Dispose()
     {
         _pipeline?.Dispose();
         _pipeline = null;
+        _weightFree?.Dispose();
+        _weightFree = null;
     }
 
     /// <summary>Auto may use it when -ModelPack names a pack (a missing one is then an error, not a fallback) or a

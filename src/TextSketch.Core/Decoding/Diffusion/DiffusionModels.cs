@@ -177,35 +177,131 @@ internal sealed class ControlNetModel
     public IReadOnlyList<(string Output, string UnetInput)> ResidualMap { get; }
 }
 
-/// <summary>VAE decoder (latent_sample to sample) or encoder (sample to latent).</summary>
-internal sealed class VaeModel
+/// <summary>The VAE decoder: latent_sample [batch, 4, h, w] to sample [batch, 3, 8h, 8w].</summary>
+internal sealed class VaeDecoderModel
 {
-    public static OnnxSignatureSpec DecoderSignature { get; } = new([TensorSpec.Float("latent_sample", 4)], [TensorSpec.Float("sample", 4)]);
+    public const string Input = "latent_sample";
+    public const string Output = "sample";
 
-    public static OnnxSignatureSpec EncoderSignature { get; } = new([TensorSpec.Float("sample", 4)], []);
+    /// <summary>What the pipeline needs of the VAE decoder (also checkable on its own: <see cref="OnnxSignature.Check"/>).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new([TensorSpec.Float(Input, 4)], [TensorSpec.Float(Output, 4)]);
 
-    public VaeModel(OnnxModel model, bool decoder)
+    public VaeDecoderModel(OnnxModel model)
     {
-        string input = decoder ? "latent_sample" : "sample";
-        OnnxSignatureSpec signature = decoder ? DecoderSignature : EncoderSignature;
-        OnnxSignature.Require(model, signature.Inputs, signature.Outputs);
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
         Model = model;
-        Input = input;
-        InputType = model.InputMetadata[input].ElementDataType;
-        Output = decoder ? "sample" : model.OutputMetadata.Keys.First();
-        NodeMetadata output = model.OutputMetadata[Output];
-        if (!output.IsTensor || output.Dimensions.Length != 4 || !OnnxTensors.IsFloating(output.ElementDataType))
+        InputType = model.InputMetadata[Input].ElementDataType;
+    }
+
+    public OnnxModel Model { get; }
+
+    public TensorElementType InputType { get; }
+}
+
+/// <summary>
+/// The VAE encoder: sample [1, 3, H, W] in [-1, 1] to a draw from the latent posterior N(mean, std²) [1, 4, H/8, W/8],
+/// unscaled, as diffusers' img2img takes it (<c>latent_dist.sample(generator)</c>). Exports come in two kinds, told
+/// apart by their output: <c>latent_parameters</c> (Optimum; 8 channels, the mean then the log-variance) is
+/// sampled here as diffusers does, mean + exp(½·clamp(logvar, −30, 20)) · ε; <c>latent_sample</c> (TensorStack /
+/// OnnxStack, diffusers' own ONNX script) is the sample itself, drawn inside the graph — and when that graph draws ε
+/// with an unseeded random node, the node was made a graph input when the model was opened
+/// (<see cref="PosteriorNoiseInputs"/>) and ε is fed here. In every case ε comes from <paramref name="noise"/>
+/// of <see cref="Encode"/>: the record's seeded generator, so the same seed gives the same latents.
+/// </summary>
+internal sealed class VaeEncoderModel
+{
+    public const string Input = "sample";
+    public const string SampleOutput = "latent_sample";
+    public const string MomentsOutput = "latent_parameters";
+    public const int LatentChannels = 4;
+    public const int Downsampling = 8;
+
+    /// <summary>The input every VAE encoder export has (its output, sample or moments, is read from the file).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new([TensorSpec.Float(Input, 4)], []);
+
+    public VaeEncoderModel(OnnxModel model, IReadOnlyList<NoiseInput> noiseInputs)
+    {
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
+        Model = model;
+        InputType = model.InputMetadata[Input].ElementDataType;
+        (Output, NodeMetadata output) = model.OutputMetadata.Select(kv => (kv.Key, kv.Value)).First();
+        int channels = output.IsTensor && output.Dimensions.Length == 4 ? output.Dimensions[1] : 0;
+        if (!output.IsTensor || output.Dimensions.Length != 4 || !OnnxTensors.IsFloating(output.ElementDataType)
+            || (channels > 0 && channels != LatentChannels && channels != 2 * LatentChannels))
         {
             throw new ModelPackException("ModelSignatureMismatch",
-                $"The model '{model.Name}' does not have the expected signature: its output should be float|float16[rank 4]. Found outputs {OnnxSignature.Describe(model.OutputMetadata)}.");
+                $"The model '{model.Name}' does not have the expected signature: its first output should be the latent sample " +
+                $"({SampleOutput}, float|float16[1, {LatentChannels}, h, w]) or the posterior's parameters ({MomentsOutput}, float|float16[1, {2 * LatentChannels}, h, w]). " +
+                $"Found outputs {OnnxSignature.Describe(model.OutputMetadata)}.");
+        }
+
+        NoiseInputs = noiseInputs;
+        foreach (NoiseInput noise in noiseInputs)
+        {
+            if (!model.InputMetadata.ContainsKey(noise.Name))
+            {
+                throw new InvalidOperationException($"The rewritten VAE encoder lacks its noise input '{noise.Name}'.");
+            }
         }
     }
 
     public OnnxModel Model { get; }
 
-    public string Input { get; }
-
     public TensorElementType InputType { get; }
 
     public string Output { get; }
+
+    /// <summary>Inputs that take the posterior's ε (in-graph sampling made ours); empty for other exports.</summary>
+    public IReadOnlyList<NoiseInput> NoiseInputs { get; }
+
+    /// <summary>The posterior sample (unscaled) of an image given as CHW planes in [-1, 1], [4 x H/8 x W/8] floats.</summary>
+    public float[] Encode(float[] pixels, int width, int height, GaussianNoise noise, RunOptions runOptions)
+    {
+        int latentWidth = width / Downsampling, latentHeight = height / Downsampling;
+        int size = LatentChannels * latentWidth * latentHeight;
+        long[] latentShape = [1, LatentChannels, latentHeight, latentWidth];
+        var names = new List<string> { Input };
+        var values = new List<OrtValue> { OnnxTensors.FromFloats(InputType, pixels, [1, 3, height, width]) };
+        try
+        {
+            foreach (NoiseInput input in NoiseInputs)
+            {
+                names.Add(input.Name);
+                values.Add(OnnxTensors.FromFloats(Model.InputMetadata[input.Name].ElementDataType, noise.NextGaussians(size), latentShape));
+            }
+
+            using IDisposableReadOnlyCollection<OrtValue> outputs = Model.Run(names, values, [Output], runOptions);
+            float[] latent = OnnxTensors.ToFloats(outputs[0]);
+            long[] shape = OnnxTensors.Shape(outputs[0]);
+            if (shape.Length != 4 || shape[0] != 1 || shape[2] != latentHeight || shape[3] != latentWidth
+                || (shape[1] != LatentChannels && shape[1] != 2 * LatentChannels))
+            {
+                throw new ModelPackException("ModelSignatureMismatch",
+                    $"The VAE encoder '{Model.Name}' returned a [{string.Join(", ", shape)}] latent for a {width}x{height} image; expected [1, {LatentChannels} or {2 * LatentChannels}, {latentHeight}, {latentWidth}].");
+            }
+
+            return shape[1] == LatentChannels ? latent : Sample(latent, size, noise);
+        }
+        finally
+        {
+            foreach (OrtValue value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    /// <summary>diffusers' DiagonalGaussianDistribution.sample: mean + std · ε, the log-variance clamped to [-30, 20].</summary>
+    private static float[] Sample(float[] parameters, int size, GaussianNoise noise)
+    {
+        float[] epsilon = noise.NextGaussians(size);
+        var sample = new float[size];
+        for (int i = 0; i < size; i++)
+        {
+            double logVariance = Math.Clamp((double)parameters[size + i], -30.0, 20.0);
+            sample[i] = (float)(parameters[i] + Math.Exp(0.5 * logVariance) * epsilon[i]);
+        }
+
+        return sample;
+    }
 }

@@ -12,9 +12,13 @@ namespace TextSketch.Core.Decoding.Diffusion;
 
 /// <summary>
 /// The paper's generative decoder: Stable Diffusion guided by the record's sketch through a ControlNet and by its
-/// caption through CLIP, with classifier-free guidance against the paper's negative prompt. One pipeline opens a
-/// pack's sessions once (CUDA when it loads, else the CPU) and decodes any number of records with them; Dispose
-/// releases every session. Decoding is deterministic: the latents come from our own seeded generator.
+/// caption through CLIP, with classifier-free guidance against the paper's negative prompt. With an init image (the
+/// record's weight-free reconstruction, see <see cref="DiffusionDecoder"/>) and a strength s below 1 it starts as
+/// diffusers' ControlNet img2img pipeline does: the image VAE-encoded (a posterior sample, times the VAE scale),
+/// noised to the scheduler's timestep at index steps − floor(steps · s), and only the floor(steps · s) steps from
+/// there run. One pipeline opens a pack's sessions once (CUDA when it loads, else the CPU) and decodes any number of
+/// records with them; Dispose releases every session. Decoding is deterministic: every random draw (the initial
+/// noise, the posterior's ε, LCM's re-noising) comes from our own generator seeded with the request's seed.
 /// </summary>
 public sealed class DiffusionPipeline : IDisposable
 {
@@ -33,10 +37,10 @@ public sealed class DiffusionPipeline : IDisposable
     private readonly TextEncoderModel _textEncoder;
     private readonly UnetModel _unet;
     private readonly ControlNetModel _controlNet;
-    private readonly VaeModel _vaeDecoder;
+    private readonly VaeDecoderModel _vaeDecoder;
+    private readonly VaeEncoderModel? _vaeEncoder;
     private readonly NoiseSchedule _schedule;
     private readonly Dictionary<string, float[]> _embeddings = new(StringComparer.Ordinal);
-    private VaeModel? _vaeEncoder;
 
     private DiffusionPipeline(InstalledPack pack, OnnxSessionFactory sessions)
     {
@@ -50,7 +54,8 @@ public sealed class DiffusionPipeline : IDisposable
             _textEncoder = new TextEncoderModel(Open(TextEncoderRole));
             _unet = new UnetModel(Open(UnetRole));
             _controlNet = new ControlNetModel(Open(ControlNetRole), _unet);
-            _vaeDecoder = new VaeModel(Open(VaeDecoderRole), decoder: true);
+            _vaeDecoder = new VaeDecoderModel(Open(VaeDecoderRole));
+            _vaeEncoder = pack.Manifest.FileWithRole(VaeEncoderRole) is null ? null : OpenVaeEncoder();
         }
         catch
         {
@@ -62,6 +67,13 @@ public sealed class DiffusionPipeline : IDisposable
     public DiffusionSettings Settings { get; }
 
     public string PackName => _pack.Name;
+
+    /// <summary>Whether the pack has a VAE encoder (role vae_encoder), which a start from an init image (strength
+    /// below 1) needs; without one every record starts from pure noise.</summary>
+    public bool HasVaeEncoder => _vaeEncoder is not null;
+
+    /// <summary>Why starts from an init image are not reproducible with this pack (null: they are, as they should be).</summary>
+    public string? VaeEncoderNondeterminism { get; private set; }
 
     /// <summary>"CUDAExecutionProvider" or "CPUExecutionProvider".</summary>
     public string ProviderName => _sessions.ProviderName;
@@ -81,6 +93,59 @@ public sealed class DiffusionPipeline : IDisposable
         return new DiffusionPipeline(pack, new OnnxSessionFactory(device, intraOpThreads: intraOpThreads));
     }
 
+    /// <summary>
+    /// The strength a record decodes with: 1 (pure text + sketch) for a record without a colour layer
+    /// (<see cref="TskDocument.HasColorLayer"/>); otherwise <paramref name="requested"/> (-Strength), else the pack's
+    /// <see cref="DiffusionSettings.Strength"/> — also 1 when the pack has no VAE encoder, which only an explicit
+    /// request below 1 turns into an error (ErrorId VaeEncoderMissing), and when the pack's strength would leave no
+    /// step of <paramref name="steps"/> (null: the pack's) to run (an explicit one is then refused by
+    /// <see cref="StepsRun"/>).
+    /// </summary>
+    public double StrengthFor(TskDocument document, double? requested, int? steps = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (requested is double value)
+        {
+            ValidateStrength(value);
+        }
+
+        if (!document.HasColorLayer)
+        {
+            return 1.0;
+        }
+
+        double strength = requested ?? Settings.Strength;
+        if (strength < 1 && _vaeEncoder is null)
+        {
+            if (requested is not null)
+            {
+                throw new ModelPackException("VaeEncoderMissing",
+                    $"The model pack '{_pack.Name}' has no VAE encoder (a file with the role {VaeEncoderRole}), which -Strength below 1 needs to start from the record's colour layer. " +
+                    $"Add vae_encoder/model.onnx to the pack's manifest, or decode with -Strength 1 (pure text + sketch).");
+            }
+
+            return 1.0;
+        }
+
+        // A default the user did not choose never makes a short run fail: with too few steps the whole run is from noise.
+        return requested is null && (int)((steps ?? Settings.Steps) * strength) < 1 ? 1.0 : strength;
+    }
+
+    /// <summary>How many denoising steps a start at <paramref name="strength"/> runs: floor(steps · strength), as
+    /// diffusers' img2img pipelines count them (1 runs them all). Throws when that is no step at all.</summary>
+    public static int StepsRun(int steps, double strength)
+    {
+        ValidateStrength(strength);
+        int run = Math.Min((int)(steps * strength), steps);
+        if (run < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), strength,
+                $"Strength {strength} of {steps} steps runs no denoising step (floor({steps} x {strength}) = 0); use a strength of at least {1.0 / steps:0.###} or more steps.");
+        }
+
+        return run;
+    }
+
     /// <summary>Decodes one record into an image of its Width x Height.</summary>
     public DiffusionResult Decode(TskDocument document, DiffusionRequest request, Action<DecodeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -89,15 +154,21 @@ public sealed class DiffusionPipeline : IDisposable
         int steps = request.Steps ?? Settings.Steps;
         SchedulerKind kind = request.Scheduler ?? Settings.Scheduler;
         double guidance = request.GuidanceScale ?? Settings.GuidanceScale;
-        double strength = request.Strength ?? Settings.Strength;
+        double strength = request.Strength ?? (request.InitImage is null ? 1.0 : Settings.Strength);
         if (steps < 1 || steps > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(request), steps, "Steps must be between 1 and 1000.");
         }
 
-        if (!(strength > 0 && strength <= 1))
+        int run = StepsRun(steps, strength);
+        if (run < steps && request.InitImage is null)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), strength, "Strength must be in (0, 1].");
+            throw new ArgumentException($"A start at strength {strength} needs the init image (DiffusionRequest.InitImage).", nameof(request));
+        }
+
+        if (run < steps && _vaeEncoder is null)
+        {
+            throw new ModelPackException("VaeEncoderMissing", $"The model pack '{_pack.Name}' has no VAE encoder (role {VaeEncoderRole}), which a start at strength {strength} needs.");
         }
 
         var clock = Stopwatch.StartNew();
@@ -121,39 +192,40 @@ public sealed class DiffusionPipeline : IDisposable
 
         IDiffusionScheduler scheduler = Schedulers.Schedulers.Create(kind, _schedule, steps);
         var noise = new GaussianNoise(request.Seed);
+        // The initial noise is the first draw either way, so a strength-1 decode is the same as before img2img existed.
         float[] initialNoise = noise.NextGaussians(4 * latentWidth * latentHeight);
-        int start = 0;
-        float[] latents;
-        if (strength < 1 && document.Color is not null)
-        {
-            // Img2img from the colour hint: the hint's smooth field, VAE-encoded, noised to the start step.
-            start = Math.Min(steps - Math.Min((int)(steps * strength), steps), steps - 1);
-            float[] hint = timings.Time(Stage.VaeEncoder, () => EncodeColour(document, width, height));
-            latents = scheduler.AddNoise(hint, initialNoise, start);
-        }
-        else
-        {
-            latents = Array.ConvertAll(initialNoise, v => (float)(v * scheduler.InitNoiseSigma));
-        }
-
+        int start = steps - run;
         using var runOptions = new RunOptions();
         using CancellationTokenRegistration stop = cancellationToken.Register(() => runOptions.Terminate = true);
         var denoiser = new Denoiser(this, runOptions, plane, width, height, positive, negative, tokens, conditioning, guidance);
         try
         {
+            float[] latents;
+            if (start > 0)
+            {
+                // Img2img: the init image at the model resolution, VAE-encoded (its posterior's ε drawn next from the
+                // same generator), scaled, and noised to the first timestep that runs (diffusers' get_timesteps + add_noise).
+                float[] init = timings.Time(Stage.VaeEncoder, () => EncodeInit(request.InitImage!, width, height, noise, runOptions));
+                latents = scheduler.AddNoise(init, initialNoise, start);
+            }
+            else
+            {
+                latents = Array.ConvertAll(initialNoise, v => (float)(v * scheduler.InitNoiseSigma));
+            }
+
             for (int step = start; step < steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 float[] input = scheduler.ScaleModelInput(latents, step);
                 float[] prediction = denoiser.Predict(input, latentShape, scheduler.Timesteps[step], timings);
                 latents = timings.Time(Stage.Scheduler, () => scheduler.Step(prediction, step, latents, noise));
-                progress?.Invoke(new DecodeProgress(step - start + 1, steps - start, clock.Elapsed));
+                progress?.Invoke(new DecodeProgress(step - start + 1, run, clock.Elapsed));
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             RgbImage image = timings.Time(Stage.VaeDecoder, () => DecodeLatents(latents, latentShape, runOptions));
             RgbImage sized = Resampling.Bicubic(image, document.Width, document.Height);
-            return new DiffusionResult(sized, timings.ToTimings(steps - start, width, height));
+            return new DiffusionResult(sized, timings.ToTimings(run, width, height) with { Strength = strength, StartTimestep = scheduler.Timesteps[start] });
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
@@ -162,6 +234,15 @@ public sealed class DiffusionPipeline : IDisposable
         finally
         {
             denoiser.Dispose();
+        }
+    }
+
+    /// <summary>A strength is in (0, 1]: 1 is the pure text + sketch start.</summary>
+    public static void ValidateStrength(double strength)
+    {
+        if (!(strength > 0 && strength <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "Strength must be in (0, 1]: 1 starts from pure noise (text + sketch only), lower values from the record's colour layer.");
         }
     }
 
@@ -180,9 +261,12 @@ public sealed class DiffusionPipeline : IDisposable
     }
 
     /// <summary>The pack's model with <paramref name="role"/>; its wrapper checks the signature.</summary>
-    private OnnxModel Open(string role)
+    private OnnxModel Open(string role) =>
+        Track(OnnxModel.Open(_sessions, _pack.PathOf(role), $"{_pack.Name}/{_pack.Manifest.FileWithRole(role)?.Path ?? role}", OnnxSignatureSpec.Any));
+
+    /// <summary>Keeps a model for <see cref="Dispose"/>.</summary>
+    private OnnxModel Track(OnnxModel model)
     {
-        OnnxModel model = OnnxModel.Open(_sessions, _pack.PathOf(role), $"{_pack.Name}/{_pack.Manifest.FileWithRole(role)?.Path ?? role}", OnnxSignatureSpec.Any);
         lock (_models)
         {
             _models.Add(model);
@@ -213,42 +297,49 @@ public sealed class DiffusionPipeline : IDisposable
         return hidden;
     }
 
-    private float[] EncodeColour(TskDocument document, int width, int height)
+    /// <summary>The pack's VAE encoder; an export that samples its posterior with an unseeded random node inside the
+    /// graph is loaded with that node made an input (<see cref="PosteriorNoiseInputs"/>), so ε is ours.</summary>
+    private VaeEncoderModel OpenVaeEncoder()
     {
-        _vaeEncoder ??= new VaeModel(Open(VaeEncoderRole), decoder: false);
-        int[] field = document.Color!.RenderField(width, height);
-        int plane = width * height;
-        var pixels = new float[3 * plane];
-        for (int p = 0; p < plane; p++)
+        string path = _pack.PathOf(VaeEncoderRole);
+        string name = $"{_pack.Name}/{_pack.Manifest.FileWithRole(VaeEncoderRole)?.Path ?? VaeEncoderRole}";
+        (byte[] Model, IReadOnlyList<NoiseInput> Inputs)? exposed = File.Exists(path) ? PosteriorNoiseInputs.Expose(File.ReadAllBytes(path)) : null;
+        if (exposed is { } rewritten)
         {
-            for (int c = 0; c < 3; c++)
+            try
             {
-                pixels[c * plane + p] = field[3 * p + c] / 127.5f - 1f;
+                return new VaeEncoderModel(Track(OnnxModel.Open(_sessions, rewritten.Model, name, OnnxSignatureSpec.Any)), rewritten.Inputs);
+            }
+            catch (ModelPackException e) when (e.ErrorId == "ModelLoadFailed")
+            {
+                // E.g. weights in an external data file, which a model loaded from memory cannot find: load it as it
+                // is, and say that its own random draws make img2img starts differ from run to run.
+                VaeEncoderNondeterminism = $"its VAE encoder draws the posterior's noise with ONNX Runtime's unseeded generator, and the rewrite that makes the noise ours did not load ({e.Message})";
             }
         }
 
-        using OrtValue input = OnnxTensors.FromFloats(_vaeEncoder.InputType, pixels, [1, 3, height, width]);
-        using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeEncoder.Model.Run([_vaeEncoder.Input], [input], [_vaeEncoder.Output], runOptions);
-        float[] latent = OnnxTensors.ToFloats(outputs[0]);
-        long[] shape = OnnxTensors.Shape(outputs[0]);
-        // Exports either sample the posterior (4 channels) or return its parameters (8: mean then log-variance);
-        // the mean is the deterministic choice.
-        int size = 4 * (int)(shape[2] * shape[3]);
-        var result = new float[size];
-        for (int i = 0; i < size; i++)
+        return new VaeEncoderModel(Track(OnnxModel.Open(_sessions, path, name, OnnxSignatureSpec.Any)), []);
+    }
+
+    /// <summary>The init image as the img2img start's clean latents: resized to the model resolution, in [-1, 1],
+    /// VAE-encoded to a posterior sample, times the VAE scale (0.18215 for SD 1.x).</summary>
+    private float[] EncodeInit(RgbImage image, int width, int height, GaussianNoise noise, RunOptions runOptions)
+    {
+        float[] pixels = ImageTensors.Resize(image, width, height, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]);
+        float[] latent = _vaeEncoder!.Encode(pixels, width, height, noise, runOptions);
+        for (int i = 0; i < latent.Length; i++)
         {
-            result[i] = (float)(latent[i] * Settings.VaeScale);
+            latent[i] = (float)(latent[i] * Settings.VaeScale);
         }
 
-        return result;
+        return latent;
     }
 
     private RgbImage DecodeLatents(float[] latents, long[] shape, RunOptions runOptions)
     {
         var scaled = Array.ConvertAll(latents, v => (float)(v / Settings.VaeScale));
         using OrtValue input = OnnxTensors.FromFloats(_vaeDecoder.InputType, scaled, shape);
-        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeDecoder.Model.Run([_vaeDecoder.Input], [input], [_vaeDecoder.Output], runOptions);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = _vaeDecoder.Model.Run([VaeDecoderModel.Input], [input], [VaeDecoderModel.Output], runOptions);
         float[] pixels = OnnxTensors.ToFloats(outputs[0]);
         long[] outShape = OnnxTensors.Shape(outputs[0]);
         int height = (int)outShape[2], width = (int)outShape[3];
