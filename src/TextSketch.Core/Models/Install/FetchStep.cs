@@ -2,8 +2,10 @@ using System.Diagnostics;
 
 namespace TextSketch.Core.Models.Install;
 
-/// <summary>A pack file in the staging folder: its manifest entry, where it is, and where it came from.</summary>
-public sealed record StagedFile(ModelFile Entry, string Path, Uri Source);
+/// <summary>A pack file in the staging folder: its manifest entry, where it is, and where it came from.
+/// <paramref name="Origin"/> says how it was made when it was not downloaded as it is (e.g. converted locally from
+/// a downloaded checkpoint): the pin warning then says that instead of naming the download.</summary>
+public sealed record StagedFile(ModelFile Entry, string Path, Uri Source, string? Origin = null);
 
 /// <summary>
 /// The installer's first step: every file of the pack into the staging folder, each downloaded (or extracted from

@@ -146,7 +146,7 @@ public static class PackInstaller
 
         string hash = Sha256Of(staged.Path);
         pinned.Add(file.Path);
-        string from = mirror is null ? "its first download" : $"the trusted mirror's copy ({staged.Source})";
+        string from = staged.Origin ?? (mirror is null ? "its first download" : $"the trusted mirror's copy ({staged.Source})");
         observer.Notice($"The manifest gives no sha256 for '{file.Path}'; pinned {hash} ({length:N0} bytes) from {from}. Later checks use it.");
         return file with { Size = length, Sha256 = hash };
     }
