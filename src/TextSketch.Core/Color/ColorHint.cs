@@ -1,6 +1,8 @@
 using TextSketch.Core.Coding;
 using TextSketch.Core.Imaging;
 
+using TextSketch.Core.Coding.ColorLayer;
+
 namespace TextSketch.Core.Color;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace TextSketch.Core.Color;
 /// </summary>
 public sealed class ColorHint : IEquatable<ColorHint>
 {
-    public const int MaxCells = 12;
+    public const int MaxCells = LayerGeometry.HintMaxCells;
     public const int LumaLevels = 64;
     public const int ChromaLevels = 32;
 
@@ -47,26 +49,8 @@ public sealed class ColorHint : IEquatable<ColorHint>
     /// <summary>Quantised Cr per cell (0..31).</summary>
     public byte[] RedChroma { get; }
 
-    /// <summary>The grid for an image: close to the image's aspect, at most <see cref="MaxCells"/> cells.</summary>
-    public static (int Columns, int Rows) GridFor(int width, int height)
-    {
-        double aspect = (double)width / height;
-        int columns = Math.Clamp((int)Math.Round(Math.Sqrt(MaxCells * aspect)), 1, MaxCells);
-        int rows = Math.Clamp((int)Math.Round(Math.Sqrt(MaxCells / aspect)), 1, MaxCells);
-        while (columns * rows > MaxCells)
-        {
-            if (columns >= rows)
-            {
-                columns--;
-            }
-            else
-            {
-                rows--;
-            }
-        }
-
-        return (columns, rows);
-    }
+    /// <summary>The grid for an image (the colour layer's smallest size, <see cref="LayerGeometry.HintGridFor"/>).</summary>
+    public static (int Columns, int Rows) GridFor(int width, int height) => LayerGeometry.HintGridFor(width, height);
 
     public static ColorHint Extract(RgbImage image)
     {

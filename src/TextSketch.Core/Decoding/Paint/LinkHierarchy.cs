@@ -1,0 +1,554 @@
+namespace TextSketch.Core.Decoding.Paint;
+
+/// <summary>
+/// The smoothness term on every level of the multigrid. Level 0 is the image's grid of <see cref="PixelLinks"/>;
+/// each coarser level merges the nodes of 2x2 blocks of positions (pairs, for a single row or column) — but only
+/// nodes joined inside the block by strong links, so an aggregate never straddles an edge: the two sides of a cut,
+/// and every region a contour encloses, stay separate unknowns down to the coarsest level, where those slow modes
+/// (a whole region's level) are solved exactly. A coarse link's weight is half the sum of the strong fine links it
+/// replaces (the rediscretised Laplacian: piecewise-constant aggregates would make the Galerkin one twice as stiff)
+/// plus the full sum of the weak ones (a cut is an interface, which aggregates represent exactly; halving it at every
+/// level would cut an enclosed region off from its surroundings).
+/// Shared by every plane decoded with the same sketch.
+/// </summary>
+internal sealed class LinkHierarchy
+{
+    /// <summary>Coarsening stops at this many unknowns; that level is solved directly.</summary>
+    public const int CoarsestUnknowns = 128;
+
+    /// <summary>A link is strong when at least this share of the strongest link at either end.</summary>
+    internal const float Strength = 0.25f;
+
+    /// <summary>Coarsening that keeps more than this share of the nodes has stalled (many enclosed regions).</summary>
+    private const double Stalled = 0.85;
+
+    /// <summary>The coarsest level a dense factorisation handles cheaply; past it, weak links merge too.</summary>
+    private const int DenseLimit = 400;
+
+    /// <param name="anchor">μ: weight of each pixel's pull towards the layer's bilinear interpolation; it joins the
+    /// diagonal of every level in proportion to the pixels a node stands for.</param>
+    public LinkHierarchy(PixelLinks links, float anchor)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        Anchor = anchor;
+        Fine = LinkLevel.FromLinks(links, anchor);
+        var coarse = new List<GraphLevel>();
+        var maps = new List<int[]>();
+        if (Fine.Count > CoarsestUnknowns)
+        {
+            (GraphLevel first, int[] map) = GraphLevel.FromGrid(Fine, Strength, anchor);
+            coarse.Add(first);
+            maps.Add(map);
+            while (coarse[^1].Count > CoarsestUnknowns && (coarse[^1].PositionWidth > 1 || coarse[^1].PositionHeight > 1))
+            {
+                GraphLevel last = coarse[^1];
+                (GraphLevel next, int[] nextMap) = last.Coarsen(Strength, anchor);
+                if (next.Count > Stalled * last.Count && last.Count > DenseLimit)
+                {
+                    (next, nextMap) = last.Coarsen(0f, anchor);
+                }
+
+                coarse.Add(next);
+                maps.Add(nextMap);
+            }
+        }
+
+        Coarse = coarse;
+        AggregateOf = maps;
+    }
+
+    public float Anchor { get; }
+
+    public LinkLevel Fine { get; }
+
+    /// <summary>Levels 1, 2, ...</summary>
+    public IReadOnlyList<GraphLevel> Coarse { get; }
+
+    /// <summary>AggregateOf[l][i]: the node of level l+1 that node i of level l belongs to.</summary>
+    public IReadOnlyList<int[]> AggregateOf { get; }
+
+    public int LevelCount => Coarse.Count + 1;
+
+    public int Count(int level) => level == 0 ? Fine.Count : Coarse[level - 1].Count;
+}
+
+/// <summary>
+/// Level 0's links, stored per node for branch-free stencils: <see cref="Left"/>[i] is the weight of the link from
+/// node i to its left neighbour (0 in column 0), <see cref="Up"/>[i] to the node above (0 in row 0). Arrays are padded
+/// with zeros (Left to n+1, Up to n+Width) so the right and lower links of any node, Left[i+1] and Up[i+Width], read 0
+/// at the borders.
+/// </summary>
+internal sealed class LinkLevel
+{
+    private LinkLevel(int width, int height, float[] left, float[] up, float anchor)
+    {
+        Width = width;
+        Height = height;
+        Left = left;
+        Up = up;
+        Degree = new float[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            Degree[i] = left[i] + left[i + 1] + up[i] + up[i + width] + anchor;
+        }
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int Count => Width * Height;
+
+    public float[] Left { get; }
+
+    public float[] Up { get; }
+
+    /// <summary>Sum of a node's link weights plus the anchor μ: the diagonal of L + μI.</summary>
+    public float[] Degree { get; }
+
+    public static LinkLevel FromLinks(PixelLinks links, float anchor)
+    {
+        int w = links.Width;
+        int h = links.Height;
+        var left = new float[(w * h) + 1];
+        var up = new float[(w * h) + w];
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 1; x < w; x++)
+            {
+                left[(y * w) + x] = links.Horizontal[(y * (w - 1)) + x - 1];
+            }
+        }
+
+        for (int y = 1; y < h; y++)
+        {
+            Array.Copy(links.Vertical, (y - 1) * w, up, y * w, w);
+        }
+
+        return new LinkLevel(w, h, left, up, anchor);
+    }
+}
+
+/// <summary>
+/// A coarse level: nodes with a block position (X, Y) on a PositionWidth x PositionHeight grid (several nodes may
+/// share a position: the pieces of a block that an edge separates), and symmetric weighted links in CSR form
+/// (node i's neighbours Neighbour[Start[i]..Start[i+1]), ascending).
+/// </summary>
+internal sealed class GraphLevel
+{
+    private GraphLevel(int positionWidth, int positionHeight, int[] x, int[] y, int[] start, int[] neighbour, float[] weight, float[] mass, float anchor)
+    {
+        Mass = mass;
+        PositionWidth = positionWidth;
+        PositionHeight = positionHeight;
+        X = x;
+        Y = y;
+        Start = start;
+        Neighbour = neighbour;
+        Weight = weight;
+        Degree = new float[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            float d = 0;
+            for (int e = start[i]; e < start[i + 1]; e++)
+            {
+                d += weight[e];
+            }
+
+            Degree[i] = d + (anchor * mass[i]);
+        }
+    }
+
+    public int PositionWidth { get; }
+
+    public int PositionHeight { get; }
+
+    public int Count => X.Length;
+
+    public int[] X { get; }
+
+    public int[] Y { get; }
+
+    public int[] Start { get; }
+
+    public int[] Neighbour { get; }
+
+    public float[] Weight { get; }
+
+    /// <summary>Links' sum plus μ times <see cref="Mass"/>.</summary>
+    public float[] Degree { get; }
+
+    /// <summary>Pixels a node stands for.</summary>
+    public float[] Mass { get; }
+
+    /// <summary>
+    /// Level 1 from the pixel grid: <see cref="Coarsen"/>'s rule (aggregates of strongly linked pixels within each
+    /// 2x2 block, numbered in block raster order by first member, half of strong and all of weak crossing links),
+    /// worked directly on the grid's stencil — the image-sized level is most of the building work.
+    /// </summary>
+    public static (GraphLevel Level, int[] AggregateOf) FromGrid(LinkLevel fine, float strength, float anchor)
+    {
+        int w = fine.Width;
+        int h = fine.Height;
+        int n = fine.Count;
+        int sx = w > 1 ? 2 : 1;
+        int sy = h > 1 ? 2 : 1;
+        int cw = (w + sx - 1) / sx;
+        int ch = (h + sy - 1) / sy;
+        float[] left = fine.Left;
+        float[] up = fine.Up;
+        var maxLink = new float[n];
+        for (int p = 0; p < n; p++)
+        {
+            maxLink[p] = Math.Max(Math.Max(left[p], left[p + 1]), Math.Max(up[p], up[p + w]));
+        }
+
+        // Pass 1: aggregates. Block pixels in raster order are slots 0 (top left), 1 (top right), 2, 3 (bottom row);
+        // a slot joins the lower-numbered slot it is strongly linked to, and takes that slot's root.
+        var aggregate = new int[n];
+        var xs = new List<int>(n / 3);
+        var ys = new List<int>(n / 3);
+        var pixel = new int[4];
+        var root = new int[4];
+        for (int by = 0; by < ch; by++)
+        {
+            for (int bx = 0; bx < cw; bx++)
+            {
+                int x0 = bx * sx, y0 = by * sy;
+                int columns = Math.Min(sx, w - x0);
+                int rows = Math.Min(sy, h - y0);
+                int count = 0;
+                for (int dy = 0; dy < rows; dy++)
+                {
+                    for (int dx = 0; dx < columns; dx++)
+                    {
+                        pixel[count++] = ((y0 + dy) * w) + x0 + dx;
+                    }
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    root[k] = k;
+                }
+
+                for (int k = 1; k < count; k++)
+                {
+                    int p = pixel[k];
+                    bool hasLeft = columns == 2 && (k & 1) == 1;
+                    bool hasUp = k >= columns;
+                    // Union with the left and upper slots of the block where the link is strong.
+                    if (hasLeft && IsStrong(left[p], maxLink[p], maxLink[p - 1], strength))
+                    {
+                        Merge(root, k, k - 1, count);
+                    }
+
+                    if (hasUp && IsStrong(up[p], maxLink[p], maxLink[p - w], strength))
+                    {
+                        Merge(root, k, k - columns, count);
+                    }
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    if (root[k] == k)
+                    {
+                        aggregate[pixel[k]] = xs.Count;
+                        xs.Add(bx);
+                        ys.Add(by);
+                    }
+                    else
+                    {
+                        aggregate[pixel[k]] = aggregate[pixel[root[k]]];
+                    }
+                }
+            }
+        }
+
+        // Pass 2: each aggregate's links, from its pixels' four neighbours (aggregates in order, so its pixels are
+        // found block by block).
+        int coarseCount = xs.Count;
+        var start = new int[coarseCount + 1];
+        var neighbour = new List<int>(4 * coarseCount);
+        var weights = new List<float>(4 * coarseCount);
+        var masses = new float[coarseCount];
+        var accumulator = new float[coarseCount];
+        var touched = new List<int>(16);
+        int a = 0;
+        for (int by = 0; by < ch; by++)
+        {
+            for (int bx = 0; bx < cw; bx++)
+            {
+                int x0 = bx * sx, y0 = by * sy;
+                int columns = Math.Min(sx, w - x0);
+                int rows = Math.Min(sy, h - y0);
+                int last = aggregate[((y0 + rows - 1) * w) + x0 + columns - 1];
+                for (int dy = 0; dy < rows; dy++)
+                {
+                    for (int dx = 0; dx < columns; dx++)
+                    {
+                        last = Math.Max(last, aggregate[((y0 + dy) * w) + x0 + dx]);
+                    }
+                }
+
+                for (; a <= last; a++)
+                {
+                    touched.Clear();
+                    for (int dy = 0; dy < rows; dy++)
+                    {
+                        for (int dx = 0; dx < columns; dx++)
+                        {
+                            int x = x0 + dx;
+                            int p = ((y0 + dy) * w) + x;
+                            if (aggregate[p] != a)
+                            {
+                                continue;
+                            }
+
+                            masses[a]++;
+                            if (p >= w)
+                            {
+                                Cross(p - w, up[p]);
+                            }
+
+                            if (x > 0)
+                            {
+                                Cross(p - 1, left[p]);
+                            }
+
+                            if (x < w - 1)
+                            {
+                                Cross(p + 1, left[p + 1]);
+                            }
+
+                            if (p + w < n)
+                            {
+                                Cross(p + w, up[p + w]);
+                            }
+
+                            void Cross(int q, float weight)
+                            {
+                                int b = aggregate[q];
+                                if (b == a || !(weight > 0))
+                                {
+                                    return;
+                                }
+
+                                if (accumulator[b] == 0)
+                                {
+                                    touched.Add(b);
+                                }
+
+                                // Half of a strong link (smooth variation), all of a weak one (an interface).
+                                accumulator[b] += IsStrong(weight, maxLink[p], maxLink[q], LinkHierarchy.Strength) ? 0.5f * weight : weight;
+                            }
+                        }
+                    }
+
+                    // In first-touched order: fixed by the input, so the sums downstream are too.
+                    foreach (int b in touched)
+                    {
+                        neighbour.Add(b);
+                        weights.Add(accumulator[b]);
+                        accumulator[b] = 0;
+                    }
+
+                    start[a + 1] = neighbour.Count;
+                }
+            }
+        }
+
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        return (level, aggregate);
+    }
+
+    private static bool IsStrong(float weight, float maxAtOneEnd, float maxAtOtherEnd, float strength) =>
+        weight > 0 && weight >= strength * Math.Max(maxAtOneEnd, maxAtOtherEnd);
+
+    /// <summary>Joins slot k's component to slot j's within a block: every slot of the higher root takes the lower.</summary>
+    private static void Merge(int[] root, int k, int j, int count)
+    {
+        int keep = Math.Min(root[k], root[j]);
+        int drop = Math.Max(root[k], root[j]);
+        for (int s = 0; s < count; s++)
+        {
+            if (root[s] == drop)
+            {
+                root[s] = keep;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Aggregates the nodes of each 2x2 block of positions that strong links join within the block (union–find),
+    /// numbers the aggregates in block raster order (then by first member), and sums half the crossing links.
+    /// </summary>
+    public (GraphLevel Level, int[] AggregateOf) Coarsen(float strength, float anchor)
+    {
+        int count = Count;
+        int width = PositionWidth;
+        int height = PositionHeight;
+        int sx = width > 1 ? 2 : 1;
+        int sy = height > 1 ? 2 : 1;
+        int cw = (width + sx - 1) / sx;
+        int ch = (height + sy - 1) / sy;
+        var block = new int[count];
+        var parent = new int[count];
+        var maxLink = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            block[i] = ((Y[i] / sy) * cw) + (X[i] / sx);
+            parent[i] = i;
+            float strongest = 0;
+            for (int e = Start[i]; e < Start[i + 1]; e++)
+            {
+                strongest = Math.Max(strongest, Weight[e]);
+            }
+
+            maxLink[i] = strongest;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            for (int e = Start[i]; e < Start[i + 1]; e++)
+            {
+                int j = Neighbour[e];
+                if (j > i && block[j] == block[i] && Weight[e] >= strength * Math.Max(maxLink[i], maxLink[j]))
+                {
+                    Union(i, j);
+                }
+            }
+        }
+
+        // Number the aggregates: blocks in raster order, within a block by smallest member (nodes sorted by block
+        // with a counting sort keep ascending index order inside a block).
+        (_, int[] order) = CountingSort.Group(block, cw * ch);
+
+        var aggregate = new int[count];
+        Array.Fill(aggregate, -1);
+        var xs = new List<int>();
+        var ys = new List<int>();
+        foreach (int i in order)
+        {
+            int root = Find(i);
+            if (aggregate[root] < 0)
+            {
+                aggregate[root] = xs.Count;
+                xs.Add(block[i] % cw);
+                ys.Add(block[i] / cw);
+            }
+
+            aggregate[i] = aggregate[root];
+        }
+
+        int coarseCount = xs.Count;
+        // Members of each aggregate (ascending), then the coarse links by a dense accumulator with a touched list.
+        (int[] memberStart, int[] members) = CountingSort.Group(aggregate, coarseCount);
+
+        var start = new int[coarseCount + 1];
+        var neighbour = new List<int>(4 * coarseCount);
+        var weights = new List<float>(4 * coarseCount);
+        var accumulator = new float[coarseCount];
+        var touched = new List<int>();
+        for (int a = 0; a < coarseCount; a++)
+        {
+            touched.Clear();
+            for (int m = memberStart[a]; m < memberStart[a + 1]; m++)
+            {
+                int i = members[m];
+                for (int e = Start[i]; e < Start[i + 1]; e++)
+                {
+                    int j = Neighbour[e];
+                    float weight = Weight[e];
+                    int b = aggregate[j];
+                    if (b == a)
+                    {
+                        continue;
+                    }
+
+                    if (accumulator[b] == 0)
+                    {
+                        touched.Add(b);
+                    }
+
+                    // Smooth variation across strong links: half the sum, the rediscretised Laplacian. A weak link is
+                    // an edge's interface, which piecewise-constant aggregates represent exactly: its full sum.
+                    bool strong = weight >= LinkHierarchy.Strength * Math.Max(maxLink[i], maxLink[j]);
+                    accumulator[b] += strong ? 0.5f * weight : weight;
+                }
+            }
+
+            // In first-touched order: fixed by the input, so the sums downstream are too.
+            foreach (int b in touched)
+            {
+                neighbour.Add(b);
+                weights.Add(accumulator[b]);
+                accumulator[b] = 0;
+            }
+
+            start[a + 1] = neighbour.Count;
+        }
+
+        var masses = new float[coarseCount];
+        for (int i = 0; i < count; i++)
+        {
+            masses[aggregate[i]] += Mass[i];
+        }
+
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        return (level, aggregate);
+
+        int Find(int i)
+        {
+            while (parent[i] != i)
+            {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+
+            return i;
+        }
+
+        void Union(int i, int j)
+        {
+            int a = Find(i);
+            int b = Find(j);
+            // The smaller index becomes the root: the result does not depend on the order of the unions.
+            if (a < b)
+            {
+                parent[b] = a;
+            }
+            else if (b < a)
+            {
+                parent[a] = b;
+            }
+        }
+    }
+}
+
+/// <summary>Stable grouping of indices by a small integer key (a counting sort).</summary>
+internal static class CountingSort
+{
+    /// <summary>Items[Start[k]..Start[k+1]) are the indices i with keyOf[i] = k, ascending.</summary>
+    public static (int[] Start, int[] Items) Group(int[] keyOf, int keyCount)
+    {
+        var start = new int[keyCount + 1];
+        foreach (int k in keyOf)
+        {
+            start[k + 1]++;
+        }
+
+        for (int k = 0; k < keyCount; k++)
+        {
+            start[k + 1] += start[k];
+        }
+
+        var items = new int[keyOf.Length];
+        var fill = (int[])start.Clone();
+        for (int i = 0; i < keyOf.Length; i++)
+        {
+            items[fill[keyOf[i]]++] = i;
+        }
+
+        return (start, items);
+    }
+}
