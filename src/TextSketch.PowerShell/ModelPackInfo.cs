@@ -24,6 +24,7 @@ public sealed class ModelPackInfo
         SizeBytes = status.SizeBytes;
         Path = status.Path;
         Description = status.Description;
+        License = status.Manifest.License;
         Files = status.Manifest.Files.Select(f => f.Path).ToArray();
     }
 
@@ -45,6 +46,9 @@ public sealed class ModelPackInfo
     public string Path { get; }
 
     public string? Description { get; }
+
+    /// <summary>The weights' licence and their authors' conditions, when the manifest states them.</summary>
+    public string? License { get; }
 
     /// <summary>The pack's files, relative to <see cref="Path"/>.</summary>
     public string[] Files { get; }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using TextSketch.Core.Format;
+using TextSketch.Core.Sketch;
 
 namespace TextSketch;
 
@@ -42,6 +43,7 @@ public sealed class TextSketchRecord
         CaptionSource = Infrastructure.EnumMap.FromCore(document.CaptionSource);
         SketchWidth = record.SketchWidth;
         SketchHeight = record.SketchHeight;
+        SketchModel = document.Sketch is null ? null : SketchSourceNames.Of(document.SketchSource);
         Seed = record.Seed;
         TotalBytes = record.Rate.TotalBytes;
         HeaderBits = record.Rate.HeaderBits;
@@ -78,6 +80,9 @@ public sealed class TextSketchRecord
     public int SketchWidth { get; }
 
     public int SketchHeight { get; }
+
+    /// <summary>The detector that drew the sketch: 'builtin', 'hed' or 'pidinet' (-SketchModel); $null in Text mode.</summary>
+    public string? SketchModel { get; }
 
     /// <summary>The sketch coded on its own by the record's sketch coder (in the record it shares one stream with the
     /// caption and colour, where it costs <see cref="SketchBits"/>).</summary>

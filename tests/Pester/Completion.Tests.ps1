@@ -29,15 +29,16 @@ AfterAll {
 Describe 'Pack names complete by kind' {
     It 'Expand-TextSketch -ModelPack offers diffusion packs only' {
         $offered = Complete "Expand-TextSketch -ModelRoot '$empty' -ModelPack "
-        $offered | Should -Be @('sd15-canny', 'sd15-hed')
+        $offered | Should -Be @('sd15-canny', 'sd15-hed', 'sd15-softedge')
     }
 
     It 'ConvertTo-TextSketch -ModelPack, -Captioner and -SketchModel offer their kinds, with the packs installed in -ModelRoot' {
-        Complete "ConvertTo-TextSketch -ModelRoot '$root' -ModelPack " | Should -Be @('my-sd', 'sd15-canny', 'sd15-hed')
+        Complete "ConvertTo-TextSketch -ModelRoot '$root' -ModelPack " | Should -Be @('my-sd', 'sd15-canny', 'sd15-hed', 'sd15-softedge')
         Complete "ConvertTo-TextSketch -ModelRoot '$root' -Captioner " | Should -Be @('clip-vit-b32', 'florence2-base', 'my-captions')
         $sketch = Complete "ConvertTo-TextSketch -ModelRoot '$root' -SketchModel "
         $sketch[0] | Should -Be 'builtin'
         $sketch | Should -Contain 'hed'
+        $sketch | Should -Contain 'pidinet'
         $sketch | Should -Contain 'my-edges'
         $sketch | Should -Not -Contain 'florence2-base'
         $sketch | Should -Not -Contain 'sd15-canny'
@@ -47,6 +48,7 @@ Describe 'Pack names complete by kind' {
         Complete "ConvertTo-TextSketch -ModelRoot '$empty' -Captioner fl" | Should -Be @('florence2-base')
         Complete "Expand-TextSketch -ModelRoot '$empty' -ModelPack sd15-h" | Should -Be @('sd15-hed')
         Complete "ConvertTo-TextSketch -ModelRoot '$empty' -SketchModel bu" | Should -Be @('builtin')
+        Complete "ConvertTo-TextSketch -ModelRoot '$empty' -SketchModel " | Should -Be @('builtin', 'hed', 'pidinet')
     }
 
     It 'Get-TextSketchModel -Name offers every shipped and installed pack; Install-TextSketchModel -Name the shipped ones' {

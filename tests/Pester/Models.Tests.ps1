@@ -59,6 +59,8 @@ Describe 'Get-TextSketchModel' {
         $packs.Name | Should -Contain 'hed'
         $packs.Name | Should -Contain 'florence2-base'
         $packs.Name | Should -Contain 'clip-vit-b32'
+        $packs.Name | Should -Contain 'pidinet'
+        $packs.Name | Should -Contain 'sd15-softedge'
         ($packs | Where-Object Name -eq 'hed').Installed | Should -BeFalse
         ($packs | Where-Object Name -eq 'hed').Kind | Should -Be 'Sketch'
         ($packs | Where-Object Name -eq 'hed').Path | Should -Be (Join-Path $empty 'hed')
@@ -142,13 +144,15 @@ Describe 'Install-TextSketchModel' {
     It '-WhatIf gives the download size (an archive, not its extracted files) and how each file is verified' {
         $models = Join-Path $root 'models'
         $module = (Resolve-Path $ModuleUnderTest).Path
-        $output = Invoke-FreshPwsh "Import-Module '$module'; Install-TextSketchModel -Name onnxruntime-cuda, hed -ModelRoot '$models' -WhatIf" | Out-String -Width 1000
+        $output = Invoke-FreshPwsh "Import-Module '$module'; Install-TextSketchModel -Name onnxruntime-cuda, hed, pidinet -ModelRoot '$models' -WhatIf" | Out-String -Width 1000
         $output = $output -replace '\s+', ' '
         if (($IsLinux -or $IsWindows) -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64') {
             $archive = if ($IsWindows) { '153.0 MiB' } else { '233.6 MiB' }
             $output | Should -Match ([regex]::Escape("Install model pack 'onnxruntime-cuda' (3 files from 1 archive, download $archive) from api.nuget.org; every file checked against the sha256 in the manifest"))
         }
         $output | Should -Match ([regex]::Escape("Install model pack 'hed' (1 file, download size unknown (the manifest gives none)) from huggingface.co; no sha256 in the manifest: each file's hash is pinned from this first download (with a warning); the ONNX model is loaded and signature-checked before the pack counts as installed"))
+        # pidinet downloads the authors' checkpoint (2,871,148 bytes) and converts it here: the checkpoint is what is counted.
+        $output | Should -Match ([regex]::Escape("Install model pack 'pidinet' (1 file converted on this machine, download 2.7 MiB) from github.com; every file checked against the sha256 in the manifest; the ONNX model is loaded and signature-checked before the pack counts as installed"))
         Test-Path $models | Should -BeFalse
     }
 
@@ -218,6 +222,12 @@ Describe 'ConvertTo-TextSketch with model packs' {
             [Convert]::ToBase64String($first[$i].SketchBytes) | Should -Be ([Convert]::ToBase64String($second[$i].SketchBytes))
             $first[$i].TotalBytes | Should -Be $second[$i].TotalBytes
         }
+    }
+
+    It 'sketches with the tiny pidinet pack and names it in the record' {
+        $r = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel pidinet -Caption ''
+        $r.SketchModel | Should -Be 'pidinet'
+        $r.SketchWidth | Should -Be 96
     }
 
     It 'keeps an explicit caption over the captioner' {

@@ -4,6 +4,7 @@ using TextSketch.Bench;
 // The quality benchmark's helper; tools/bench/30-quality.ps1 drives it.
 //   anchors <plan.json> <work-dir> <anchors.json>   classical codecs at each photo's byte budgets
 //   report  <results.json> <asset-dir>              rate-distortion plots and contact sheets
+//   sketch  <photo-dir> <model-root> <section.md> <asset-dir> <command>   built-in detector vs PiDiNet (45-sketch.ps1)
 var json = new JsonSerializerOptions { WriteIndented = true, PropertyNameCaseInsensitive = true };
 try
 {
@@ -50,8 +51,10 @@ try
             }
 
             return 0;
+        case "sketch" when args.Length == 6:
+            return SketchComparison.Run(args[1], args[2], args[3], args[4], args[5]);
         default:
-            Console.Error.WriteLine("usage: TextSketch.Bench anchors <plan.json> <work-dir> <anchors.json> | report <results.json> <asset-dir>");
+            Console.Error.WriteLine("usage: TextSketch.Bench anchors <plan.json> <work-dir> <anchors.json> | report <results.json> <asset-dir> | sketch <photo-dir> <model-root> <section.md> <asset-dir> <command>");
             return 2;
     }
 }

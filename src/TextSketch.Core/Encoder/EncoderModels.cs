@@ -89,7 +89,7 @@ public sealed class EncoderModels : IDisposable
             ISketchDetector? detector = sketchPack?.Manifest.Kind switch
             {
                 null => null,
-                ModelPackKind.Sketch => Own(new HedSketchDetector(sketchPack, sessions)),
+                ModelPackKind.Sketch => Own(SketchModels.Open(sketchPack, sessions)),
                 ModelPackKind kind => throw WrongKind(sketchPack.Name, kind, "-SketchModel", "Sketch"),
             };
 
@@ -121,10 +121,12 @@ public sealed class EncoderModels : IDisposable
                 return new EncoderModels(sessions, captioner, detector, owned);
             }
 
-            // Candidate selection decodes with the pack a default Expand-TextSketch would use, and compares with CLIP.
+            // Candidate selection decodes with the pack a default Expand-TextSketch would use for these sketches, and
+            // compares with CLIP.
+            SketchSource sketches = detector?.Source ?? SketchSource.BuiltIn;
             InstalledPack diffusionPack = request.DiffusionPack is not null
                 ? DiffusionPacks.Require(root, request.DiffusionPack)
-                : DiffusionPacks.FindDefault(root) ?? throw ModelPackException.NotInstalled(DiffusionPacks.Preferred[0], root);
+                : DiffusionPacks.FindDefault(root, sketches) ?? throw ModelPackException.NotInstalled(DiffusionPacks.PreferredFor(sketches)[0], root);
             InstalledPack clipPack = InstalledPack.Require(root, ClipEncoder.PackName);
             if (clipPack.Manifest.Kind != ModelPackKind.Clip)
             {

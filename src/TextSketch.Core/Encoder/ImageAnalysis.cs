@@ -11,6 +11,7 @@ namespace TextSketch.Core.Encoder;
 /// full sketch with its edge strengths (rate control decides how much of it the record keeps).</summary>
 /// <param name="CaptionVocabulary">CLIP's vocabulary when the caption is one of its token sequences (it came from
 /// prompt inversion with CLIP's own vocabulary), so it may be stored as token ids; null for every other caption.</param>
+/// <param name="SketchSource">The detector that drew <paramref name="Sketch"/> (the record names it).</param>
 public sealed record ImageAnalysis(
     int Width,
     int Height,
@@ -19,7 +20,8 @@ public sealed record ImageAnalysis(
     ColorHint? Color,
     EdgeMap? Sketch,
     int SketchDivisor,
-    ClipTokenizer? CaptionVocabulary = null)
+    ClipTokenizer? CaptionVocabulary = null,
+    SketchSource SketchSource = SketchSource.BuiltIn)
 {
     /// <summary>The caption coders this record may use: the text coders, plus CLIP tokens for an inverted prompt.
     /// Never what happens to be installed: the record's bytes depend only on the image and the options.</summary>
@@ -41,6 +43,7 @@ public sealed record ImageAnalysis(
         Sketch = mode == TextSketchMode.TextSketch && Sketch is not null
             ? new SketchLayer(sketch ?? Sketch.Edges, SketchDivisor, TextSketchDefaults.SketchCoder)
             : null,
+        SketchSource = mode == TextSketchMode.TextSketch && Sketch is not null ? SketchSource : SketchSource.BuiltIn,
     };
 
     /// <summary>The record of <paramref name="document"/> (one of this analysis' documents).</summary>

@@ -76,6 +76,7 @@ public static class TextSketchEncoder
 
         ColorHint? color = null;
         EdgeMap? sketch = null;
+        SketchSource sketchSource = SketchSource.BuiltIn;
         int divisor = 1;
         if (options.Mode == TextSketchMode.TextSketch)
         {
@@ -85,9 +86,10 @@ public static class TextSketchEncoder
             sketch = options.SketchDetector is { } model
                 ? model.Detect(image, w, h, options.Sketch, cancellationToken)
                 : EdgeDetector.DetectSketch(image, w, h, options.Sketch).Sketch;
+            sketchSource = options.SketchDetector?.Source ?? SketchSource.BuiltIn;
         }
 
-        return new ImageAnalysis(image.Width, image.Height, caption, source, color, sketch, divisor);
+        return new ImageAnalysis(image.Width, image.Height, caption, source, color, sketch, divisor, SketchSource: sketchSource);
     }
 
     private static (string? Caption, CaptionSource Source) ResolveExplicit(string? explicitCaption)

@@ -42,6 +42,9 @@ public sealed record TskDocument
     /// <summary>Present exactly when <see cref="Mode"/> is TextSketch.</summary>
     public SketchLayer? Sketch { get; init; }
 
+    /// <summary>Which detector drew the sketch (BuiltIn in Text mode, which has none).</summary>
+    public SketchSource SketchSource { get; init; }
+
     /// <summary>A decoder seed chosen by the encoder; null means "derive it from the record's checksum".</summary>
     public int? ExplicitSeed { get; init; }
 

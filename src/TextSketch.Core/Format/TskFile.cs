@@ -30,6 +30,13 @@ public static class TskFile
     /// <summary>P(flag = 1) of the "usual value" flags: 15/16, about a tenth of a bit when true.</summary>
     private const int Usual = 61440;
 
+    /// <summary>The trailer value that says "a sketch model id follows, then the trailer again" (one above the
+    /// candidate bits, which were the trailer's only values before).</summary>
+    private const uint ExtendedTrailer = CandidateChoice.MaxBits + 1;
+
+    /// <summary>Largest sketch model id a record may hold.</summary>
+    private const uint MaxSketchSource = 255;
+
     /// <summary>The record's bytes. <paramref name="captionCoders"/> must hold the document's caption coder (the
     /// built-in text coders when null).</summary>
     public static TskRecord Write(TskDocument document, CaptionCoders? captionCoders = null)
@@ -70,6 +77,14 @@ public static class TskFile
             coder.Encode(sketch.Bitmap, stream);
             sketchBits = stream.Bits - start;
             sketchBytes = () => CodeAlone(coder, sketch.Bitmap);
+        }
+
+        if (document.SketchSource != SketchSource.BuiltIn)
+        {
+            // The extended trailer (format.md, item 5): records of the built-in detector never carry it, so their
+            // bytes are what they were before sketch models were named.
+            EncodeUsual(stream, ExtendedTrailer, 0);
+            EncodeGamma(stream, (uint)document.SketchSource);
         }
 
         EncodeUsual(stream, (uint)(document.Candidate?.Bits ?? 0), 0);
@@ -240,7 +255,20 @@ public static class TskFile
         }
 
         CandidateChoice? candidate = null;
-        int candidateBits = (int)DecodeUsual(stream, 0, CandidateChoice.MaxBits);
+        SketchSource sketchSource = SketchSource.BuiltIn;
+        int candidateBits = (int)DecodeUsual(stream, 0, ExtendedTrailer);
+        if (candidateBits == ExtendedTrailer)
+        {
+            if (mode != TextSketchMode.TextSketch)
+            {
+                throw new InvalidDataException("a Text-mode record names a sketch model");
+            }
+
+            ulong id = DecodeGamma(stream);
+            sketchSource = id <= MaxSketchSource ? (SketchSource)id : throw new InvalidDataException($"the sketch model id {id} exceeds {MaxSketchSource}");
+            candidateBits = (int)DecodeUsual(stream, 0, CandidateChoice.MaxBits);
+        }
+
         if (candidateBits > 0)
         {
             candidate = new CandidateChoice(candidateBits, (int)stream.DecodeDirect(candidateBits));
@@ -256,6 +284,7 @@ public static class TskFile
             CaptionCoder = captionCoder,
             Color = color,
             Sketch = sketch,
+            SketchSource = sketchSource,
             ExplicitSeed = seed,
             Candidate = candidate,
         };
@@ -319,6 +348,11 @@ public static class TskFile
             throw new ArgumentException($"A candidate index of {choice.Index} does not fit {choice.Bits} bits (1 to {CandidateChoice.MaxBits}).");
         }
 
+        if (d.SketchSource != SketchSource.BuiltIn && (d.Mode != TextSketchMode.TextSketch || (uint)d.SketchSource > MaxSketchSource))
+        {
+            throw new ArgumentException($"A sketch model id of {(int)d.SketchSource} needs a TextSketch-mode record and 1 to {MaxSketchSource}.");
+        }
+
         if (d.ExplicitSeed is < 0)
         {
             throw new ArgumentException("A seed is a non-negative 31-bit integer.");
@@ -378,11 +412,16 @@ public static class TskFile
         encoder.Encode(value == (uint)usual ? 1 : 0, Usual);
         if (value != (uint)usual)
         {
-            ulong v = (ulong)value + 1;
-            int length = 63 - System.Numerics.BitOperations.LeadingZeroCount(v);
-            encoder.EncodeDirect(0, length);
-            encoder.EncodeDirect((uint)v, length + 1);
+            EncodeGamma(encoder, (ulong)value + 1);
         }
+    }
+
+    /// <summary>Elias-gamma of <paramref name="v"/> ≥ 1 at p = 1/2: n zero bits, then the n + 1 bits of v.</summary>
+    private static void EncodeGamma(RangeEncoder encoder, ulong v)
+    {
+        int length = 63 - System.Numerics.BitOperations.LeadingZeroCount(v);
+        encoder.EncodeDirect(0, length);
+        encoder.EncodeDirect((uint)v, length + 1);
     }
 
     private static uint DecodeUsual(RangeDecoder decoder, int usual, uint maxValue)
@@ -392,6 +431,13 @@ public static class TskFile
             return (uint)usual;
         }
 
+        ulong value = DecodeGamma(decoder) - 1;
+        return value <= maxValue ? (uint)value : throw new InvalidDataException($"a field value ({value}) exceeds its limit ({maxValue})");
+    }
+
+    /// <summary>An Elias-gamma value (1 to 2^32 - 1).</summary>
+    private static ulong DecodeGamma(RangeDecoder decoder)
+    {
         int length = 0;
         while (decoder.DecodeDirect(1) == 0)
         {
@@ -407,12 +453,6 @@ public static class TskFile
             v = (v << 1) | decoder.DecodeDirect(1);
         }
 
-        ulong value = v - 1;
-        if (value > maxValue)
-        {
-            throw new InvalidDataException($"a field value ({value}) exceeds its limit ({maxValue})");
-        }
-
-        return (uint)value;
+        return v;
     }
 }

@@ -59,13 +59,20 @@ public sealed record ModelFile
     [JsonPropertyName("entry")]
     public string? Entry { get; init; }
 
+    /// <summary>The install-time conversion that makes this file from its <see cref="Archive"/> download instead of
+    /// extracting an entry (e.g. "pidinet-checkpoint": a PyTorch checkpoint converted to ONNX). Size and sha256 are
+    /// then the converted file's.</summary>
+    [JsonPropertyName("convert")]
+    public string? Convert { get; init; }
+
     /// <summary>What the pipeline uses the file for (e.g. "unet", "text_encoder", "tokenizer_vocab").</summary>
     [JsonPropertyName("role")]
     public string? Role { get; init; }
 }
 
-/// <summary>A zip archive (e.g. a NuGet package) that pack files are extracted from; downloaded once per install,
-/// checked against its size and sha256, and deleted when its files are out.</summary>
+/// <summary>A download that pack files are made from: a zip archive (e.g. a NuGet package) they are extracted from,
+/// or a file they are converted from (<see cref="ModelFile.Convert"/>, e.g. a PyTorch checkpoint); downloaded once per
+/// install, checked against its size and sha256, and deleted when its files are out.</summary>
 public sealed record ModelArchive
 {
     /// <summary>Where to download it, resolved like a file's uri (a relative one against baseUri, or a mirror).</summary>
@@ -99,6 +106,10 @@ public sealed record ModelManifest
     /// <summary>For people: e.g. why some files carry no size or sha256 ("sha256": null). Not read by the installer.</summary>
     [JsonPropertyName("note")]
     public string? Note { get; init; }
+
+    /// <summary>The licence of the pack's weights and any conditions their authors attach (shown by Get-TextSketchModel).</summary>
+    [JsonPropertyName("license")]
+    public string? License { get; init; }
 
     [JsonPropertyName("baseUri")]
     public string? BaseUri { get; init; }
@@ -146,6 +157,10 @@ public sealed record ModelManifest
         foreach (ModelFile file in manifest.Files)
         {
             ModelPaths.CheckRelative(file.Path, source);
+            if (file.Convert is not null && file.Archive is null)
+            {
+                throw new ModelPackException("ModelManifestInvalid", $"The model manifest '{source}' converts '{file.Path}' but names no \"archive\" download to convert.");
+            }
         }
 
         return manifest;

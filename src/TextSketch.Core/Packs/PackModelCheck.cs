@@ -23,7 +23,7 @@ public static class PackSignatures
         ModelPackKind.Sketch => role switch
         {
             HedSketchDetector.ModelRole => HedSketchDetector.Signature,
-            PiDiNetRole => PiDiNetRunner.Signature,
+            PiDiNetRunner.ModelRole => PiDiNetRunner.Signature,
             _ => null,
         },
         ModelPackKind.Captioner => Florence2Captioner.Signatures.GetValueOrDefault(role),
@@ -39,9 +39,6 @@ public static class PackSignatures
         },
         _ => null,
     };
-
-    /// <summary>The role of a sketch pack's converted PiDiNet graph.</summary>
-    public const string PiDiNetRole = "pidinet";
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace TextSketch.Core.Sketch;
 /// input (long side, edge pixels repeated into the padding so the border makes no edge), the soft map of the image
 /// area is thinned to the sketch resolution by <see cref="SoftEdgeThinning"/>.
 /// </summary>
-public sealed class HedSketchDetector : ISketchDetector, IDisposable
+public sealed class HedSketchDetector : ISketchDetector
 {
     public const string ModelRole = "hed";
     private const string InputName = "input";
@@ -49,6 +49,8 @@ public sealed class HedSketchDetector : ISketchDetector, IDisposable
         new([TensorSpec.Of(InputName, TensorElementType.Float, 4)], [TensorSpec.Of(OutputName, TensorElementType.Float, 4)]);
 
     public string Name { get; }
+
+    public SketchSource Source => SketchSource.Hed;
 
     public EdgeMap Detect(RgbImage image, int width, int height, SketchOptions options, CancellationToken cancellationToken = default)
     {

@@ -4,6 +4,7 @@ using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Packs;
+using TextSketch.Core.Sketch;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;
@@ -121,6 +122,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
             Force = Force,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             ContentCheck = PackModelCheck.Instance,
+            Conversions = SketchModels.Conversions,
         };
         var observer = new ProgressObserver(this, manifest.Name);
         try

@@ -24,6 +24,15 @@ public sealed class Sd15HedTinyPack : ITinyPack
         Sd15TinyModels.Write(manifest, directory, new Sd15TinyOptions { FloatType = DataType.Float, TimestepType = DataType.Float });
 }
 
+/// <summary>sd15-softedge: float16 like the real export (ControlNet 1.1 soft edge), int64 timesteps.</summary>
+public sealed class Sd15SoftEdgeTinyPack : ITinyPack
+{
+    public string Name => "sd15-softedge";
+
+    public void Write(ModelManifest manifest, string directory) =>
+        Sd15TinyModels.Write(manifest, directory, new Sd15TinyOptions { FloatType = DataType.Float16, TimestepType = DataType.Int64, Seed = 1511 });
+}
+
 /// <summary>Variations of the tiny SD 1.5 pack (tests use them to reach every path of the pipeline).</summary>
 public sealed record Sd15TinyOptions
 {

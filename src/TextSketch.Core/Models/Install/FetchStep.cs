@@ -2,9 +2,10 @@ using System.Diagnostics;
 
 namespace TextSketch.Core.Models.Install;
 
-/// <summary>A pack file in the staging folder: its manifest entry, where it is, and where it came from.
-/// <paramref name="Origin"/> says how it was made when it was not downloaded as it is (e.g. converted locally from
-/// a downloaded checkpoint): the pin warning then says that instead of naming the download.</summary>
+/// <summary>A pack file in the staging folder: its manifest entry, where it is, and where its bytes came from (for a
+/// file extracted or converted from an archive download, that download). <paramref name="Origin"/> says how it was
+/// made when it was not downloaded as it is (e.g. converted on this machine from a downloaded checkpoint): the pin
+/// warning then says that instead of naming the download.</summary>
 public sealed record StagedFile(ModelFile Entry, string Path, Uri Source, string? Origin = null);
 
 /// <summary>
@@ -48,20 +49,21 @@ internal sealed class FetchStep
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             PackInstaller.RefuseLinks(_staging, target);
             string part = target + ".part";
-            Uri source = PackSources.Resolve(file, _manifest, _request.ManifestLocation, _request.Mirror);
+            Uri source = PackSources.ResolveDownload(file, _manifest, _request.ManifestLocation, _request.Mirror);
+            string? origin = OriginOf(file, source);
 
             if (File.Exists(target) && PackInstaller.Verify(target, file) is null)
             {
                 // Finished and verified in an earlier run that stopped later on.
                 _doneBefore += new FileInfo(target).Length;
-                staged.Add(new StagedFile(file, target, source));
+                staged.Add(new StagedFile(file, target, source, origin));
                 continue;
             }
 
             File.Delete(target);
             if (file.Archive is not null)
             {
-                (archives ??= new PackArchives(_manifest, _request, _staging)).Extract(file, part, fetcher, _observer, cancellationToken);
+                (archives ??= new PackArchives(_manifest, _request, _staging)).Extract(file, source, part, fetcher, _observer, cancellationToken);
             }
             else
             {
@@ -73,17 +75,24 @@ internal sealed class FetchStep
             {
                 File.Delete(part);
                 throw new ModelDownloadException(problem.StartsWith("size", StringComparison.Ordinal) ? "ModelFileSizeMismatch" : "ModelFileHashMismatch",
-                    $"'{file.Path}' of the pack '{_manifest.Name}' from '{source}' does not match its manifest: {problem}. The download was discarded; nothing was installed.");
+                    $"'{file.Path}' of the pack '{_manifest.Name}' {origin ?? $"from '{source}'"} does not match its manifest: {problem}. " +
+                    $"The {(file.Convert is null ? "download" : "converted file")} was discarded; nothing was installed.");
             }
 
             File.Move(part, target, overwrite: true);
             _doneBefore += new FileInfo(target).Length;
-            staged.Add(new StagedFile(file, target, source));
+            staged.Add(new StagedFile(file, target, source, origin));
         }
 
         archives?.Delete();
         return staged;
     }
+
+    /// <summary>How a file not downloaded as it is was made, for messages; null for a plain download.</summary>
+    private static string? OriginOf(ModelFile file, Uri source) =>
+        file.Convert is not null ? $"converted on this machine ({file.Convert}) from '{source}'"
+        : file.Archive is not null ? $"extracted from '{source}'"
+        : null;
 
     private void Download(FileFetcher fetcher, ModelFile file, Uri source, string part, int index, long? total, CancellationToken cancellationToken)
     {

@@ -23,15 +23,18 @@ public interface IPackContentCheck
 /// whose sha256 the manifest does not give ("sha256": null): from the manifest's own sources the first download pins
 /// the hash (with a warning) and later checks use it; from a mirror they are refused unless the user trusts the
 /// mirror (<see cref="InstallRequest.TrustMirror"/>), because nothing could tell a mirror's bad copy from a good one.
-/// Files with a known sha256 are checked against it wherever they come from.
+/// Files with a known sha256 are checked against it wherever they come from, and so are the archive downloads files
+/// are extracted or converted from: a file made from an archive with a known sha256 needs no trust either (the same
+/// bytes always give the same file), only its own hash is pinned.
 /// </summary>
 public sealed class InstallPlan
 {
-    private InstallPlan(ModelManifest manifest, InstallRequest request, IReadOnlyList<ModelFile> unhashed, long downloadBytes, int downloads, int unknownSizes)
+    private InstallPlan(ModelManifest manifest, InstallRequest request, IReadOnlyList<ModelFile> unhashed, IReadOnlyList<ModelFile> unverifiable, long downloadBytes, int downloads, int unknownSizes)
     {
         Manifest = manifest;
         Request = request;
         UnhashedFiles = unhashed;
+        UncheckedFiles = unverifiable;
         DownloadBytes = downloadBytes;
         Downloads = downloads;
         DownloadsOfUnknownSize = unknownSizes;
@@ -42,8 +45,12 @@ public sealed class InstallPlan
 
     public InstallRequest Request { get; }
 
-    /// <summary>Files the manifest gives no sha256 for.</summary>
+    /// <summary>Files the manifest gives no sha256 for (their hash is pinned at install).</summary>
     public IReadOnlyList<ModelFile> UnhashedFiles { get; }
+
+    /// <summary>The <see cref="UnhashedFiles"/> whose bytes no sha256 in the manifest vouches for: those not made from an
+    /// archive download with a known sha256. Only these need a trusted source.</summary>
+    public IReadOnlyList<ModelFile> UncheckedFiles { get; }
 
     /// <summary>Bytes to download, over the downloads whose size the manifest gives (archives count once, not their
     /// extracted files).</summary>
@@ -55,13 +62,14 @@ public sealed class InstallPlan
     public int DownloadsOfUnknownSize { get; }
 
     /// <summary>True when the files without a sha256 come from a mirror the user has not said to trust.</summary>
-    public bool Refused => Request.Mirror is not null && !Request.TrustMirror && UnhashedFiles.Count > 0;
+    public bool Refused => Request.Mirror is not null && !Request.TrustMirror && UncheckedFiles.Count > 0;
 
     public static InstallPlan For(InstallRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ModelManifest manifest = PackPlatforms.ForThisMachine(request.Manifest);
         var unhashed = manifest.Files.Where(f => f.Sha256 is null).ToList();
+        var unverifiable = unhashed.Where(f => f.Archive is null || manifest.Archives?.FirstOrDefault(a => string.Equals(a.Uri, f.Archive, StringComparison.Ordinal))?.Sha256 is null).ToList();
         long bytes = 0;
         int downloads = 0;
         int unknown = 0;
@@ -75,7 +83,7 @@ public sealed class InstallPlan
             Count(manifest.Archives?.FirstOrDefault(a => string.Equals(a.Uri, uri, StringComparison.Ordinal))?.Size);
         }
 
-        return new InstallPlan(manifest, request, unhashed, bytes, downloads, unknown);
+        return new InstallPlan(manifest, request, unhashed, unverifiable, bytes, downloads, unknown);
 
         void Count(long? size)
         {
@@ -97,7 +105,7 @@ public sealed class InstallPlan
         if (Refused)
         {
             throw new ModelPackException("ModelMirrorUntrusted",
-                $"The manifest of '{Manifest.Name}' gives no sha256 for {Files(UnhashedFiles)}, so nothing could check the copy the mirror '{Request.Mirror}' serves. " +
+                $"The manifest of '{Manifest.Name}' gives no sha256 for {Files(UncheckedFiles)}, so nothing could check the copy the mirror '{Request.Mirror}' serves. " +
                 "Install from the manifest's own source instead (leave out -Mirror; the first download pins the hash), or add -TrustMirror if you trust this mirror. Nothing was downloaded.");
         }
     }
@@ -108,13 +116,15 @@ public sealed class InstallPlan
         string size = DownloadsOfUnknownSize == 0 ? $"download {FormatBytes(DownloadBytes)}"
             : DownloadsOfUnknownSize == Downloads ? "download size unknown (the manifest gives none)"
             : $"download at least {FormatBytes(DownloadBytes)} ({DownloadsOfUnknownSize} of {Downloads} downloads of unknown size)";
-        int archives = Manifest.Files.Select(f => f.Archive).OfType<string>().Distinct(StringComparer.Ordinal).Count();
-        string files = $"{Manifest.Files.Count} {(Manifest.Files.Count == 1 ? "file" : "files")}{(archives > 0 ? $" from {archives} {(archives == 1 ? "archive" : "archives")}" : string.Empty)}";
+        int archives = Manifest.Files.Where(f => f.Convert is null).Select(f => f.Archive).OfType<string>().Distinct(StringComparer.Ordinal).Count();
+        int converted = Manifest.Files.Count(f => f.Convert is not null);
+        string files = $"{Manifest.Files.Count} {(Manifest.Files.Count == 1 ? "file" : "files")}{(archives > 0 ? $" from {archives} {(archives == 1 ? "archive" : "archives")}" : string.Empty)}"
+            + (converted == 0 ? string.Empty : converted == Manifest.Files.Count ? " converted on this machine" : $", {converted} converted on this machine");
         string source = Request.Mirror is not null ? $"from the mirror {Request.Mirror}" : $"from {string.Join(", ", Sources())}";
         string hashes = UnhashedFiles.Count == 0
             ? "every file checked against the sha256 in the manifest"
             : Refused
-                ? $"refused: no sha256 in the manifest for {Files(UnhashedFiles)}, and the mirror is not trusted (-TrustMirror)"
+                ? $"refused: no sha256 in the manifest for {Files(UncheckedFiles)}, and the mirror is not trusted (-TrustMirror)"
                 : UnhashedFiles.Count == Manifest.Files.Count
                     ? $"no sha256 in the manifest: each file's hash is pinned from this {(Request.Mirror is null ? "first" : "mirror's")} download (with a warning)"
                     : $"no sha256 in the manifest for {Files(UnhashedFiles)}: pinned from this {(Request.Mirror is null ? "first" : "mirror's")} download (with a warning), the other files checked against theirs";
@@ -143,7 +153,7 @@ public sealed class InstallPlan
             string where;
             try
             {
-                Uri uri = PackSources.Resolve(file.Archive is null ? file : file with { Path = file.Archive, Uri = file.Archive }, Manifest, Request.ManifestLocation, null);
+                Uri uri = PackSources.ResolveDownload(file, Manifest, Request.ManifestLocation, null);
                 where = uri.IsFile ? Path.GetDirectoryName(uri.LocalPath) ?? uri.LocalPath : uri.Host;
             }
             catch (ModelPackException)

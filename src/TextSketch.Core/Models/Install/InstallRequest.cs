@@ -31,6 +31,9 @@ public sealed record InstallRequest
 
     /// <summary>Tries per file; a broken connection resumes where it stopped (Range request).</summary>
     public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>The conversions manifests may name in "convert" (e.g. Sketch.SketchModels.Conversions).</summary>
+    public IReadOnlyList<IPackConversion> Conversions { get; init; } = [];
 }
 
 /// <summary>Progress of one pack install, in bytes.</summary>

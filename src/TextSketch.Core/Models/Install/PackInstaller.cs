@@ -5,7 +5,9 @@ namespace TextSketch.Core.Models.Install;
 /// <summary>
 /// Installs a model pack so that it is either completely there or not there at all, in four steps: fetch each file
 /// into a staging folder (&lt;root&gt;/.partial/&lt;name&gt;/, each into &lt;file&gt;.part first, resumable across
-/// runs) and check it against the manifest's size and sha256 before it takes its real name; check the pack's
+/// runs) — downloaded, extracted from its archive, or converted from its download on this machine
+/// (<see cref="InstallRequest.Conversions"/>) — and check it against the manifest's size and sha256 before it takes
+/// its real name (archives are checked against theirs first, and deleted once the files are out); check the pack's
 /// contents (<see cref="InstallRequest.ContentCheck"/>: every ONNX model loads and has its role's signature); pin
 /// the hashes the manifest does not know (<see cref="InstallPlan"/> has the rule for them); write manifest.json last
 /// and let the staging folder replace &lt;root&gt;/&lt;name&gt;/ with one rename. Any failure installs nothing.
@@ -146,7 +148,7 @@ public static class PackInstaller
 
         string hash = Sha256Of(staged.Path);
         pinned.Add(file.Path);
-        string from = staged.Origin ?? (mirror is null ? "its first download" : $"the trusted mirror's copy ({staged.Source})");
+        string from = staged.Origin is { } made ? $"the file {made}" : mirror is null ? "its first download" : $"the trusted mirror's copy ({staged.Source})";
         observer.Notice($"The manifest gives no sha256 for '{file.Path}'; pinned {hash} ({length:N0} bytes) from {from}. Later checks use it.");
         return file with { Size = length, Sha256 = hash };
     }

@@ -13,6 +13,9 @@ namespace TextSketch.Core.Sketch.PiDiNet;
 /// </summary>
 public sealed class PiDiNetRunner : IDisposable
 {
+    /// <summary>The role of the converted graph in a pack's manifest.</summary>
+    public const string ModelRole = "pidinet";
+
     private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
@@ -28,7 +31,7 @@ public sealed class PiDiNetRunner : IDisposable
     public string ModelName => _model.Name;
 
     /// <summary>Opens the converted graph at <paramref name="path"/> and checks its signature.</summary>
-    public static PiDiNetRunner Open(OnnxSessionFactory sessions, string path, string modelName = "pidinet") =>
+    public static PiDiNetRunner Open(OnnxSessionFactory sessions, string path, string modelName = ModelRole) =>
         new(OnnxModel.Open(sessions, path, modelName, Signature));
 
     public void Dispose() => _model.Dispose();
@@ -46,13 +49,24 @@ public sealed class PiDiNetRunner : IDisposable
     public float[] SoftMap(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using OrtValue input = OnnxTensors.FromFloats(Preprocess(image), 1, 3, image.Height, image.Width);
+        return SoftMap(image, image.Width, image.Height);
+    }
+
+    /// <summary>Edge probabilities of <paramref name="image"/> resampled to <paramref name="width"/> x
+    /// <paramref name="height"/> (the one resampler; at the image's own size the planes are exact).</summary>
+    public float[] SoftMap(RgbImage image, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        float[] planes = width == image.Width && height == image.Height ? Preprocess(image) : ImageTensors.Resize(image, width, height, Mean, Std);
+        using OrtValue input = OnnxTensors.FromFloats(planes, 1, 3, height, width);
         FloatTensor output = _model.RunFloats([(PiDiNetConverter.InputName, input)], PiDiNetConverter.OutputName);
         long[] dims = output.Shape;
-        if (dims.Length != 4 || dims[0] != 1 || dims[1] != 1 || dims[2] != image.Height || dims[3] != image.Width)
+        if (dims.Length != 4 || dims[0] != 1 || dims[1] != 1 || dims[2] != height || dims[3] != width)
         {
             throw new ModelPackException("ModelOutputUnexpected",
-                $"The model '{ModelName}' returned an edge map of shape [{string.Join(",", dims)}]; expected [1,1,{image.Height},{image.Width}].");
+                $"The model '{ModelName}' returned an edge map of shape [{string.Join(",", dims)}]; expected [1,1,{height},{width}].");
         }
 
         return output.Data;

@@ -10,8 +10,7 @@ using Xunit.Abstractions;
 namespace TextSketch.Core.Tests.Sketch.PiDiNet;
 
 /// <summary>The converted graph against the authors' own model definition run on the same checkpoint.</summary>
-public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel model, ITestOutputHelper output)
-    : IClassFixture<PiDiNetReferenceTests.ConvertedModel>
+public sealed class PiDiNetReferenceTests(ITestOutputHelper output)
 {
     // Float32 round-off between two implementations plus the references' 16-bit quantisation (1.5e-5).
     private const double MaxAbsError = 2e-3;
@@ -22,13 +21,12 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
     {
         IReadOnlyList<string> names = SharedPiDiNetData.ReferenceNames();
         Assert.NotEmpty(names);
-        PiDiNetRunner runner = model.Runner;
         var failures = new List<string>();
         foreach (string name in names)
         {
-            RgbImage image = ImageReader.Read(Path.Combine(SharedPiDiNetData.References, name + ".input.png"));
+            RgbImage image = SharedPiDiNetData.ReferenceImage(name);
             var clock = Stopwatch.StartNew();
-            float[] map = runner.SoftMap(image);
+            float[] map = SharedPiDiNetData.MapOf(name);
             clock.Stop();
             using Image<L16> reference = Image.Load<L16>(Path.Combine(SharedPiDiNetData.References, name + ".pidinet16.png"));
             Assert.Equal((image.Width, image.Height), (reference.Width, reference.Height));
@@ -62,7 +60,7 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
     public void Conversion_is_byte_deterministic()
     {
         byte[] again = PiDiNetConverter.Convert(SharedPiDiNetData.Checkpoint);
-        Assert.Equal(model.Bytes, again);
+        Assert.Equal(SharedPiDiNetData.Converted, again);
         Assert.Equal(1, PiDiNetConverter.ConverterVersion);
         Assert.Equal(2_897_912, again.Length);
         Assert.Equal("de4f8b696dc524e0067a86051d21db9f232c6d4048de4dc4c07b9ac961f1d454", Convert.ToHexStringLower(SHA256.HashData(again)));
@@ -71,36 +69,12 @@ public sealed class PiDiNetReferenceTests(PiDiNetReferenceTests.ConvertedModel m
     [Fact]
     public void The_graph_takes_any_size_and_keeps_it()
     {
-        PiDiNetRunner runner = model.Runner;
+        PiDiNetRunner runner = SharedPiDiNetData.Runner;
         foreach ((int w, int h) in new[] { (1, 1), (7, 3), (33, 16) })
         {
             float[] map = runner.SoftMap(Support.TestImages.Scene(w, h, w + h));
             Assert.Equal(w * h, map.Length);
             Assert.All(map, v => Assert.InRange(v, 0f, 1f));
-        }
-    }
-
-    /// <summary>The checkpoint converted once for the class, run on the CPU with one thread.</summary>
-    public sealed class ConvertedModel : IDisposable
-    {
-        private readonly string _folder = Directory.CreateTempSubdirectory("pidinet-test-").FullName;
-
-        public ConvertedModel()
-        {
-            Bytes = PiDiNetConverter.Convert(SharedPiDiNetData.Checkpoint);
-            string path = Path.Combine(_folder, "pidinet.onnx");
-            File.WriteAllBytes(path, Bytes);
-            Runner = PiDiNetRunner.Open(new OnnxSessionFactory(ExecutionDevice.Cpu, intraOpThreads: 1), path);
-        }
-
-        public byte[] Bytes { get; }
-
-        public PiDiNetRunner Runner { get; }
-
-        public void Dispose()
-        {
-            Runner.Dispose();
-            Directory.Delete(_folder, recursive: true);
         }
     }
 }
