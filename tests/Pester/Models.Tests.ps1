@@ -111,6 +111,41 @@ Describe 'Install-TextSketchModel' {
         $installed.files[0].sha256 | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash.ToLowerInvariant()
     }
 
+    It 'takes a folder path as -Mirror (absolute, relative to the current location, or ~), as its help shows (-Mirror ~/.nuget/packages/)' {
+        $mirror = Join-Path $root 'mirror folder'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'annotators/hed.onnx')
+        $expected = (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
+        $pack = Install-TextSketchModel -Name hed -Mirror $mirror -TrustMirror -ModelRoot (Join-Path $root 'absolute') -WarningAction SilentlyContinue -ErrorAction Stop
+        $pack.Installed | Should -BeTrue
+        (Get-FileHash (Join-Path $root 'absolute/hed/hed.onnx')).Hash | Should -Be $expected
+        Push-Location $root
+        try {
+            $pack = Install-TextSketchModel -Name hed -Mirror './mirror folder' -TrustMirror -ModelRoot (Join-Path $root 'relative') -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        finally { Pop-Location }
+        $pack.Installed | Should -BeTrue
+        (Get-FileHash (Join-Path $root 'relative/hed/hed.onnx')).Hash | Should -Be $expected
+        # ~ is the FileSystem provider's home folder.
+        $fileSystem = Get-PSProvider FileSystem
+        $savedHome = $fileSystem.Home
+        try {
+            $fileSystem.Home = $root
+            $pack = Install-TextSketchModel -Name hed -Mirror '~/mirror folder/' -TrustMirror -ModelRoot (Join-Path $root 'home') -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        finally { $fileSystem.Home = $savedHome }
+        $pack.Installed | Should -BeTrue
+    }
+
+    It 'refuses a -Mirror that is neither an http, https or file URI nor a folder, before downloading anything' {
+        $models = Join-Path $root 'models'
+        { Install-TextSketchModel -Name hed -Mirror (Join-Path $root 'no such folder') -TrustMirror -ModelRoot $models -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MirrorInvalid,TextSketch.Commands.InstallTextSketchModelCommand'
+        { Install-TextSketchModel -Name hed -Mirror 'ftp://models.example.internal/hed/' -TrustMirror -ModelRoot $models -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MirrorInvalid,TextSketch.Commands.InstallTextSketchModelCommand'
+        Test-Path $models | Should -BeFalse
+    }
+
     It 'refuses files without a known hash from a mirror unless -TrustMirror, before downloading anything' {
         $mirror = Join-Path $root 'mirror'
         New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
