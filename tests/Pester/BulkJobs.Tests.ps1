@@ -178,7 +178,7 @@ Describe 'deploy/run-shard.ps1' {
             }
             (Get-ChildItem -LiteralPath "$root/tsk" -Recurse -Filter *.tsk).Count | Should -Be 9
             $logs = Get-ChildItem -LiteralPath "$root/tsk" -Filter 'shard-*.jsonl'
-            $logs.Count | Should -Be 2
+            $logs.Name | Sort-Object | Should -Be @('shard-0000-of-0002.jsonl', 'shard-0001-of-0002.jsonl')   # as deploy/README.md names them
             ($logs | ForEach-Object { (Get-Content -LiteralPath $_.FullName -Tail 1 | ConvertFrom-Json).summary.written } | Measure-Object -Sum).Sum | Should -Be 9
         }
         finally {
