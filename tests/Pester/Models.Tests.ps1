@@ -78,6 +78,25 @@ Describe 'Get-TextSketchModel' {
         finally { Remove-Item Env:TEXTSKETCH_MODELS }
     }
 
+    It 'takes a relative $env:TEXTSKETCH_MODELS from the current location, as -ModelRoot is (not the process''s working folder)' {
+        $process = [Environment]::CurrentDirectory
+        Push-Location (Split-Path $tiny)
+        try {
+            [Environment]::CurrentDirectory = $PSHOME   # PowerShell does not move it with Set-Location
+            $env:TEXTSKETCH_MODELS = Split-Path $tiny -Leaf
+            $hed = Get-TextSketchModel -Name hed
+            $hed.Installed | Should -BeTrue
+            $hed.Path | Should -Be (Join-Path $tiny 'hed')
+            $record = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel hed -Caption 'a disc'
+            $record.SketchModel | Should -Be 'hed'
+        }
+        finally {
+            Remove-Item Env:TEXTSKETCH_MODELS
+            [Environment]::CurrentDirectory = $process
+            Pop-Location
+        }
+    }
+
     It 'reports an unknown name' {
         Get-TextSketchModel -Name nosuchpack -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
