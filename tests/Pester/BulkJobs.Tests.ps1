@@ -159,6 +159,15 @@ Describe 'ConvertTo-TextSketch -RemoveSource' {
         Test-Path -LiteralPath (Join-Path $src 'i3.bmp') | Should -BeFalse
     }
 
+    It 'says to add -Confirm:$false when a non-interactive session cannot ask, and removes nothing' {
+        # A scheduled job (cron, Task Scheduler) runs pwsh -NonInteractive: the removal cannot be confirmed there.
+        $module = (Resolve-Path $ModuleUnderTest).Path
+        $output = Invoke-FreshPwsh "Import-Module '$module'; try { Get-ChildItem -LiteralPath '$src' -Filter 'i*.bmp' | ConvertTo-TextSketch -DestinationPath '$out' -RemoveSource -Caption x | Out-Null } catch { 'ERRORID ' + `$_.FullyQualifiedErrorId; `$_.Exception.Message }" | Out-String -Width 1000
+        $output | Should -Match 'ERRORID RemoveSourceNotConfirmed,'
+        $output | Should -Match ([regex]::Escape('-Confirm:$false'))
+        @(Get-ChildItem -LiteralPath $src -Filter 'i*.bmp').Count | Should -Be 3
+    }
+
     It 'needs -DestinationPath' {
         { ConvertTo-TextSketch -LiteralPath (Join-Path $src 'i1.bmp') -RemoveSource -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'RemoveSourceWithoutDestination*'
     }
