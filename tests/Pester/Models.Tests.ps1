@@ -78,6 +78,25 @@ Describe 'Get-TextSketchModel' {
         finally { Remove-Item Env:TEXTSKETCH_MODELS }
     }
 
+    It 'takes a relative $env:TEXTSKETCH_MODELS from the current location, as -ModelRoot is (not the process''s working folder)' {
+        $process = [Environment]::CurrentDirectory
+        Push-Location (Split-Path $tiny)
+        try {
+            [Environment]::CurrentDirectory = $PSHOME   # PowerShell does not move it with Set-Location
+            $env:TEXTSKETCH_MODELS = Split-Path $tiny -Leaf
+            $hed = Get-TextSketchModel -Name hed
+            $hed.Installed | Should -BeTrue
+            $hed.Path | Should -Be (Join-Path $tiny 'hed')
+            $record = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel hed -Caption 'a disc'
+            $record.SketchModel | Should -Be 'hed'
+        }
+        finally {
+            Remove-Item Env:TEXTSKETCH_MODELS
+            [Environment]::CurrentDirectory = $process
+            Pop-Location
+        }
+    }
+
     It 'reports an unknown name' {
         Get-TextSketchModel -Name nosuchpack -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
@@ -109,6 +128,41 @@ Describe 'Install-TextSketchModel' {
         ($notices -join "`n") | Should -Match "pinned [0-9a-f]{64} .* from the trusted mirror's copy"
         $installed = Get-Content (Join-Path $root 'models/hed/manifest.json') -Raw | ConvertFrom-Json
         $installed.files[0].sha256 | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash.ToLowerInvariant()
+    }
+
+    It 'takes a folder path as -Mirror (absolute, relative to the current location, or ~), as its help shows (-Mirror ~/.nuget/packages/)' {
+        $mirror = Join-Path $root 'mirror folder'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'annotators/hed.onnx')
+        $expected = (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
+        $pack = Install-TextSketchModel -Name hed -Mirror $mirror -TrustMirror -ModelRoot (Join-Path $root 'absolute') -WarningAction SilentlyContinue -ErrorAction Stop
+        $pack.Installed | Should -BeTrue
+        (Get-FileHash (Join-Path $root 'absolute/hed/hed.onnx')).Hash | Should -Be $expected
+        Push-Location $root
+        try {
+            $pack = Install-TextSketchModel -Name hed -Mirror './mirror folder' -TrustMirror -ModelRoot (Join-Path $root 'relative') -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        finally { Pop-Location }
+        $pack.Installed | Should -BeTrue
+        (Get-FileHash (Join-Path $root 'relative/hed/hed.onnx')).Hash | Should -Be $expected
+        # ~ is the FileSystem provider's home folder.
+        $fileSystem = Get-PSProvider FileSystem
+        $savedHome = $fileSystem.Home
+        try {
+            $fileSystem.Home = $root
+            $pack = Install-TextSketchModel -Name hed -Mirror '~/mirror folder/' -TrustMirror -ModelRoot (Join-Path $root 'home') -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        finally { $fileSystem.Home = $savedHome }
+        $pack.Installed | Should -BeTrue
+    }
+
+    It 'refuses a -Mirror that is neither an http, https or file URI nor a folder, before downloading anything' {
+        $models = Join-Path $root 'models'
+        { Install-TextSketchModel -Name hed -Mirror (Join-Path $root 'no such folder') -TrustMirror -ModelRoot $models -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MirrorInvalid,TextSketch.Commands.InstallTextSketchModelCommand'
+        { Install-TextSketchModel -Name hed -Mirror 'ftp://models.example.internal/hed/' -TrustMirror -ModelRoot $models -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MirrorInvalid,TextSketch.Commands.InstallTextSketchModelCommand'
+        Test-Path $models | Should -BeFalse
     }
 
     It 'refuses files without a known hash from a mirror unless -TrustMirror, before downloading anything' {

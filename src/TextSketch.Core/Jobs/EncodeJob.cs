@@ -223,7 +223,9 @@ public sealed class EncodeJob : IDisposable
 
         if (destination is not null && existing is null)
         {
-            if (!_host.ShouldProcess(destination, $"Write TextSketch record of '{source}'"))
+            // -WhatIf declines the write, so the removal is not asked about on its own: the write says it.
+            string then = _options.RemoveSource ? ", then remove the source once the record is verified" : string.Empty;
+            if (!_host.ShouldProcess(destination, $"Write TextSketch record of '{source}'{then}"))
             {
                 return null;
             }

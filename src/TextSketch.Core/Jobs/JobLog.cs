@@ -32,7 +32,8 @@ public sealed record JobLogEntry
 
     public required JobItemStatus Status { get; init; }
 
-    public bool SourceRemoved { get; init; }
+    /// <summary>Whether an encode job removed the source (null, and left out, for a decode job).</summary>
+    public bool? SourceRemoved { get; init; }
 
     public string? ErrorId { get; init; }
 
@@ -76,8 +77,11 @@ public sealed class JobLog : IDisposable
 
     public void Write(JobLogEntry entry) => WriteLine(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
 
+    /// <summary>The summary line; a decode job's has only the totals it keeps (no sources, captions or bytes).</summary>
     public void WriteSummary(JobSummary summary) =>
-        WriteLine(JsonSerializer.SerializeToUtf8Bytes(new { summary = summary }, Json));
+        WriteLine(summary.Expanding
+            ? JsonSerializer.SerializeToUtf8Bytes(new { summary = new { summary.Written, summary.Skipped, summary.Failed, summary.Renamed, summary.Seconds } }, Json)
+            : JsonSerializer.SerializeToUtf8Bytes(new { summary = summary }, Json));
 
     public void Dispose() => _stream.Dispose();
 

@@ -20,6 +20,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
     private readonly CancellationTokenSource _stopping = new();
     private string _root = string.Empty;
     private IReadOnlyDictionary<string, ModelManifest> _shipped = new Dictionary<string, ModelManifest>();
+    private Uri? _mirror;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
@@ -31,10 +32,10 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
     [ValidateNotNullOrEmpty]
     public string Manifest { get; set; } = string.Empty;
 
-    /// <summary>Fetch the files from this base URI instead, at the same relative paths.</summary>
+    /// <summary>Fetch the files from this base URI (http, https, file) or folder instead, at the same relative paths.</summary>
     [Parameter]
-    [ValidateNotNull]
-    public Uri? Mirror { get; set; }
+    [ValidateNotNullOrEmpty]
+    public string? Mirror { get; set; }
 
     /// <summary>Accept files the manifest gives no sha256 for from -Mirror, pinning their hash from the mirror's copy.</summary>
     [Parameter]
@@ -51,12 +52,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     protected override void BeginProcessing()
     {
-        if (Mirror is not null && (!Mirror.IsAbsoluteUri || Mirror.Scheme is not ("http" or "https" or "file")))
-        {
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-Mirror must be an absolute http, https or file URI; '{Mirror}' is not."),
-                "MirrorInvalid", ErrorCategory.InvalidArgument, Mirror));
-        }
-
+        _mirror = Mirror is null ? null : MirrorUri(Mirror);
         try
         {
             _root = ResolvedModelRoot;
@@ -107,6 +103,25 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>-Mirror as a base URI: an http or https URI as given; a file URI or a PowerShell path (relative to
+    /// the current location, ~) must name a folder.</summary>
+    private Uri MirrorUri(string mirror)
+    {
+        bool isUri = Uri.TryCreate(mirror, UriKind.Absolute, out Uri? uri);
+        if (isUri && uri!.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        string? folder = !isUri ? FileSystemPath(mirror, "MirrorInvalid") : uri!.IsFile ? uri.LocalPath : null;
+        if (folder is null || !Directory.Exists(folder))
+        {
+            Terminate(new PSArgumentException($"-Mirror must be an http, https or file URI or a folder; '{mirror}' is neither."), "MirrorInvalid", mirror);
+        }
+
+        return new Uri(folder!);
+    }
+
     public void Dispose() => _stopping.Dispose();
 
     private void Install(ModelManifest manifest, Uri? location)
@@ -117,7 +132,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
             Manifest = manifest,
             Root = _root,
             ManifestLocation = location,
-            Mirror = Mirror,
+            Mirror = _mirror,
             TrustMirror = TrustMirror,
             Force = Force,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),

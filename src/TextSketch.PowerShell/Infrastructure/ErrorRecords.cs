@@ -38,7 +38,7 @@ internal static class ErrorRecords
         "ModelDownloadFailed" or "ModelDownloadInterrupted" => ErrorCategory.ConnectionError,
         "ModelDiskFull" => ErrorCategory.WriteError,
         "ModelPackFolderExists" => ErrorCategory.ResourceExists,
-        "ModelRootInvalid" or "ModelSourceUnsupported" or "PromptTokensWithoutCaptioner" or "PromptTokensOutOfRange" => ErrorCategory.InvalidArgument,
+        "ModelRootInvalid" or "ModelSourceUnsupported" or "PromptTokensWithoutCaptioner" or "PromptTokensOutOfRange" or "StrengthTooLow" => ErrorCategory.InvalidArgument,
         "ModelLoadFailed" or "CudaUnavailable" => ErrorCategory.ResourceUnavailable,
         _ when errorId.StartsWith("Image", StringComparison.Ordinal) || errorId.StartsWith("Tsk", StringComparison.Ordinal) => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,

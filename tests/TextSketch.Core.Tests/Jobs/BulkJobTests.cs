@@ -130,6 +130,38 @@ public class JobLogTests
     }
 
     [Fact]
+    public void ADecodeJobsLinesCarryOnlyWhatADecodeJobDoes()
+    {
+        // Expand-TextSketch -LogPath: no source removal, captions, source bytes or reduction factor to report.
+        using var folder = new TempFolder();
+        string path = folder.File("expand.jsonl");
+        using (var log = new JobLog(path))
+        {
+            log.Write(new JobLogEntry { Source = "a.tsk", Output = "a.png", Status = JobItemStatus.Written, Bytes = 1234 });
+            log.Write(new JobLogEntry { Source = "b.jpg", Output = "b.tsk", Status = JobItemStatus.Written, SourceRemoved = false });
+            var summary = new JobSummary { Expanding = true, Renamed = 1, Seconds = 0.5 };
+            summary.Add(JobItemStatus.Written, 0, 0);
+            summary.Add(JobItemStatus.Skipped, 0, 0);
+            summary.Add(JobItemStatus.Failed, 0, 0);
+            log.WriteSummary(summary);
+        }
+
+        string[] lines = File.ReadAllLines(path);
+        using JsonDocument decoded = JsonDocument.Parse(lines[0]);
+        Assert.False(decoded.RootElement.TryGetProperty("sourceRemoved", out _));
+        using JsonDocument encoded = JsonDocument.Parse(lines[1]);
+        Assert.False(encoded.RootElement.GetProperty("sourceRemoved").GetBoolean());
+        using JsonDocument last = JsonDocument.Parse(lines[2]);
+        JsonElement s = last.RootElement.GetProperty("summary");
+        Assert.Equal(["written", "skipped", "failed", "renamed", "seconds"], s.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, s.GetProperty("written").GetInt32());
+        Assert.Equal(1, s.GetProperty("skipped").GetInt32());
+        Assert.Equal(1, s.GetProperty("failed").GetInt32());
+        Assert.Equal(1, s.GetProperty("renamed").GetInt32());
+        Assert.Equal(0.5, s.GetProperty("seconds").GetDouble());
+    }
+
+    [Fact]
     public void CanBeReadWhileOpenAndAppendsAcrossJobs()
     {
         using var folder = new TempFolder();

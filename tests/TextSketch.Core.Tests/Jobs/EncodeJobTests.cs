@@ -181,6 +181,28 @@ public sealed class EncodeJobTests : IDisposable
     }
 
     [Fact]
+    public void WhatIfSaysWhichSourcesWouldBeRemoved()
+    {
+        // -WhatIf declines the write, so the removal is never asked about on its own: the write's action names it.
+        var host = new RecordingHost { Allow = false };
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, RemoveSource = true }, host))
+        {
+            Assert.Empty(RunAll(job, [Photo(1)]));
+        }
+
+        (string _, string action) = Assert.Single(host.Asked, a => a.Target == Path.Combine(_out, "p1.tsk"));
+        Assert.Equal($"Write TextSketch record of '{Photo(1)}', then remove the source once the record is verified", action);
+
+        var plain = new RecordingHost { Allow = false };
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out }, plain))
+        {
+            RunAll(job, [Photo(1)]);
+        }
+
+        Assert.Equal($"Write TextSketch record of '{Photo(1)}'", Assert.Single(plain.Asked, a => a.Target == Path.Combine(_out, "p1.tsk")).Action);
+    }
+
+    [Fact]
     public void LogsOneLineAnItemAndASummary()
     {
         string log = _folder.File("job.jsonl");
