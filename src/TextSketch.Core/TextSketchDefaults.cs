@@ -19,6 +19,9 @@ public static class TextSketchDefaults
     /// <summary>Record budget without -MaxBytes: 768x512 at 0.006 bpp is 295 bytes; 288 leaves room for the rounding.</summary>
     public const int RecordBudgetBytes = 288;
 
+    /// <summary>The name -SketchModel takes for the built-in edge detector (the default; no pack is named this).</summary>
+    public const string BuiltinSketchDetector = "builtin";
+
     /// <summary>Images (and records) with more pixels are refused before any pixel is decoded (-MaxPixels).</summary>
     public const long MaxImagePixels = 100_000_000;
 }

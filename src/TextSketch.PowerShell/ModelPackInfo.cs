@@ -35,8 +35,12 @@ public sealed class ModelPackInfo
     /// <summary>Whether the pack's manifest.json and every listed file are in the model root.</summary>
     public bool Installed { get; }
 
-    /// <summary>Bytes on disk when installed, else the download size when the manifest knows it.</summary>
+    /// <summary>Bytes on disk when installed, else what its files for this machine will take once installed, when the
+    /// manifest knows their sizes (Install-TextSketchModel -WhatIf gives the download size).</summary>
     public long? SizeBytes { get; }
+
+    /// <summary>The table's Size column: <see cref="SizeBytes"/> (shown in KiB, MiB or GiB; sorts as a number).</summary>
+    public long? Size => SizeBytes;
 
     /// <summary>The pack folder (&lt;model root&gt;/&lt;name&gt;), whether or not it exists yet.</summary>
     public string Path { get; }

@@ -25,6 +25,9 @@ public sealed class TextSketchQuality
 
     public string Path { get; }
 
+    /// <summary>The table's Name: the reconstruction's file name.</summary>
+    public string Name => System.IO.Path.GetFileName(Path);
+
     /// <summary>Width of the reference: the size the images were compared at.</summary>
     public int Width { get; }
 
@@ -51,7 +54,7 @@ public sealed class TextSketchQuality
     /// <summary>Cosine distance of CLIP image embeddings (the paper's d_CLIP); $null without a CLIP image encoder.</summary>
     public double? ClipDistance { get; }
 
-    public override string ToString() => $"{System.IO.Path.GetFileName(Path)}: {Psnr:0.00} dB";
+    public override string ToString() => $"{Name}: {Psnr:0.00} dB";
 }
 
 /// <summary>Quality of a folder of reconstructions against a folder of references, paired by base name.</summary>
@@ -104,6 +107,9 @@ public sealed class TextSketchQualitySet
     /// model; noisy and biased for small sets.
     /// </summary>
     public double? FeatureFrechetDistance { get; }
+
+    /// <summary>How many images had no partner (<see cref="OnlyInReference"/> plus <see cref="OnlyInPath"/>).</summary>
+    public int Unpaired => OnlyInReference.Length + OnlyInPath.Length;
 
     /// <summary>Base names of reference images without a reconstruction.</summary>
     public string[] OnlyInReference { get; }

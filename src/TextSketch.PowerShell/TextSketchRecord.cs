@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using TextSketch.Core.Format;
 using TextSketch.Core.Sketch;
 
@@ -22,8 +23,11 @@ public enum CaptionSource
 /// <summary>
 /// One compressed image, as it flows through the pipeline. The PowerShell-facing view of a .tsk record; it lives
 /// in the cmdlet assembly so scripts can name the type (<c>[TextSketch.TextSketchRecord]</c>) while the codec
-/// stays isolated in the module's load context.
+/// stays isolated in the module's load context. It carries its own .tsk bytes (<see cref="TskBytes"/>), so a copy
+/// that crossed a process (Start-Job, remoting, Export-Clixml) turns back into a live record
+/// (<see cref="TextSketchRecordConverter"/>) and expands exactly as the original does.
 /// </summary>
+[TypeConverter(typeof(TextSketchRecordConverter))]
 public sealed class TextSketchRecord
 {
     internal TextSketchRecord(TskRecord record, string? sourcePath, string? path)
@@ -47,6 +51,15 @@ public sealed class TextSketchRecord
         SketchBits = record.Rate.SketchBits;
         ColorBits = record.Rate.ColorBits;
     }
+
+    /// <summary>The table's Name: the source image's file name, else the .tsk file's ('' for a record only in memory).</summary>
+    public string Name => System.IO.Path.GetFileName(SourcePath ?? Path ?? string.Empty);
+
+    /// <summary>The table's Size: "WidthxHeight" of the original image (sort by Width or Height for numbers).</summary>
+    public string Size => $"{Width}x{Height}";
+
+    /// <summary>The table's Bytes: the size of the whole .tsk encoding (the same as <see cref="TotalBytes"/>).</summary>
+    public int Bytes => TotalBytes;
 
     /// <summary>The image the record was made from ($null for records read from a .tsk file).</summary>
     public string? SourcePath { get; }
@@ -92,13 +105,13 @@ public sealed class TextSketchRecord
 
     public int ColorBits { get; }
 
+    /// <summary>The whole .tsk encoding (what Expand-TextSketch decodes and what a .tsk file holds; a copy).</summary>
+    public byte[] TskBytes => GetBytes();
+
     /// <summary>The full .tsk bytes (what Expand-TextSketch decodes and what a .tsk file holds).</summary>
     public byte[] GetBytes() => (byte[])Encoded.Bytes.Clone();
 
     internal TskRecord Encoded { get; }
 
-    /// <summary>Name shown in tables: the source image's file name, else the .tsk file's.</summary>
-    internal string DisplayName => System.IO.Path.GetFileName(SourcePath ?? Path ?? string.Empty);
-
-    public override string ToString() => $"{DisplayName} {Width}x{Height} {TotalBytes} B ({Bpp:0.0000} bpp)";
+    public override string ToString() => $"{Name} {Size} {TotalBytes} B ({Bpp:0.0000} bpp)";
 }

@@ -1,15 +1,5 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-
-    function Get-Tree {
-        # Relative path -> SHA-256 of every file under a folder (hidden files included).
-        param([string] $Root)
-        $table = [ordered]@{}
-        Get-ChildItem -LiteralPath $Root -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
-            $table[[IO.Path]::GetRelativePath($Root, $_.FullName)] = (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
-        }
-        $table
-    }
 }
 
 Describe 'Bulk jobs with ConvertTo-TextSketch' {
@@ -169,6 +159,15 @@ Describe 'ConvertTo-TextSketch -RemoveSource' {
         Test-Path -LiteralPath (Join-Path $src 'i3.bmp') | Should -BeFalse
     }
 
+    It 'says to add -Confirm:$false when a non-interactive session cannot ask, and removes nothing' {
+        # A scheduled job (cron, Task Scheduler) runs pwsh -NonInteractive: the removal cannot be confirmed there.
+        $module = (Resolve-Path $ModuleUnderTest).Path
+        $output = Invoke-FreshPwsh "Import-Module '$module'; try { Get-ChildItem -LiteralPath '$src' -Filter 'i*.bmp' | ConvertTo-TextSketch -DestinationPath '$out' -RemoveSource -Caption x | Out-Null } catch { 'ERRORID ' + `$_.FullyQualifiedErrorId; `$_.Exception.Message }" | Out-String -Width 1000
+        $output | Should -Match 'ERRORID RemoveSourceNotConfirmed,'
+        $output | Should -Match ([regex]::Escape('-Confirm:$false'))
+        @(Get-ChildItem -LiteralPath $src -Filter 'i*.bmp').Count | Should -Be 3
+    }
+
     It 'needs -DestinationPath' {
         { ConvertTo-TextSketch -LiteralPath (Join-Path $src 'i1.bmp') -RemoveSource -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'RemoveSourceWithoutDestination*'
     }
@@ -188,7 +187,7 @@ Describe 'deploy/run-shard.ps1' {
             }
             (Get-ChildItem -LiteralPath "$root/tsk" -Recurse -Filter *.tsk).Count | Should -Be 9
             $logs = Get-ChildItem -LiteralPath "$root/tsk" -Filter 'shard-*.jsonl'
-            $logs.Count | Should -Be 2
+            $logs.Name | Sort-Object | Should -Be @('shard-0000-of-0002.jsonl', 'shard-0001-of-0002.jsonl')   # as deploy/README.md names them
             ($logs | ForEach-Object { (Get-Content -LiteralPath $_.FullName -Tail 1 | ConvertFrom-Json).summary.written } | Measure-Object -Sum).Sum | Should -Be 9
         }
         finally {

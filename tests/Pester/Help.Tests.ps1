@@ -29,6 +29,18 @@ Describe 'Cmdlet help' {
         $links | Should -Be $expected
     }
 
+    It 'has one code block in each example of <_>, so that its remarks read as written once Get-Help puts the code first' -ForEach @(
+        'ConvertTo-TextSketch', 'Expand-TextSketch', 'Import-TextSketch', 'Get-TextSketchModel', 'Install-TextSketchModel', 'Measure-TextSketch'
+    ) {
+        # MAML has one code element per example: the builder joins every block of an example into it, and text
+        # written between two blocks would then introduce code that is no longer there.
+        $examples = ((Get-Content (Join-Path $Docs "$_.md") -Raw) -split '(?m)^## ')[1..99] | Where-Object { $_ -like "EXAMPLES*" }
+        foreach ($example in ($examples -split '(?m)^### ' | Select-Object -Skip 1)) {
+            $title = ($example -split "`n")[0]
+            @([regex]::Matches($example, '(?m)^```')).Count | Should -Be 2 -Because "$_ $title"
+        }
+    }
+
     It 'shows the type a nullable parameter binds, never Nullable`1' {
         (Get-Help Expand-TextSketch -Parameter Seed).type.name | Should -Be 'System.Int32'
         (Get-Help Expand-TextSketch -Parameter GuidanceScale).parameterValue | Should -Be 'Double'

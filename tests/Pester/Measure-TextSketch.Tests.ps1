@@ -33,6 +33,13 @@ Describe 'Measure-TextSketch' {
         ($q | Out-String) | Should -Match 'inf'
     }
 
+    It 'fits its table in an 80-column console, every header whole' {
+        $q = Measure-TextSketch -ReferencePath $one -Path $one
+        $lines = @(($q | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines[0] -split '\s+' | Where-Object { $_ } | Should -Be @('Name', 'Psnr', 'Ssim', 'MsSsim', 'EdgeF1', 'FeatureDistance', 'ClipDistance')
+        $lines.Count | Should -Be 3 -Because ($lines -join "`n")
+    }
+
     It 'scores a reconstruction below perfect, with every metric in range' {
         $q = Measure-TextSketch -ReferencePath $one -Path (Join-Path $restored 'one.png')
         $q.Psnr | Should -BeGreaterThan 5

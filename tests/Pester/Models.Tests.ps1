@@ -78,6 +78,25 @@ Describe 'Get-TextSketchModel' {
         finally { Remove-Item Env:TEXTSKETCH_MODELS }
     }
 
+    It 'takes a relative $env:TEXTSKETCH_MODELS from the current location, as -ModelRoot is (not the process''s working folder)' {
+        $process = [Environment]::CurrentDirectory
+        Push-Location (Split-Path $tiny)
+        try {
+            [Environment]::CurrentDirectory = $PSHOME   # PowerShell does not move it with Set-Location
+            $env:TEXTSKETCH_MODELS = Split-Path $tiny -Leaf
+            $hed = Get-TextSketchModel -Name hed
+            $hed.Installed | Should -BeTrue
+            $hed.Path | Should -Be (Join-Path $tiny 'hed')
+            $record = ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -SketchModel hed -Caption 'a disc'
+            $record.SketchModel | Should -Be 'hed'
+        }
+        finally {
+            Remove-Item Env:TEXTSKETCH_MODELS
+            [Environment]::CurrentDirectory = $process
+            Pop-Location
+        }
+    }
+
     It 'reports an unknown name' {
         Get-TextSketchModel -Name nosuchpack -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
@@ -93,28 +112,108 @@ Describe 'Install-TextSketchModel' {
         Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
     }
 
-    It 'installs a shipped pack from a loopback mirror, pinning the hashes the manifest lacks' {
+    It 'installs a shipped pack from a mirror the user trusts, pinning the hashes the manifest lacks' {
         # The mirror holds the files at the same relative paths as the pack's source (hed.json: annotators/hed.onnx).
         $mirror = Join-Path $root 'mirror'
         New-Item -ItemType Directory (Join-Path $mirror 'hed/annotators') | Out-Null
         Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'hed/annotators/hed.onnx')
         $server = Start-FileServer -Root $mirror
         try {
-            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -ModelRoot (Join-Path $root 'models') -WarningVariable notices -WarningAction SilentlyContinue
+            $pack = Install-TextSketchModel -Name hed -Mirror "$($server.Uri)hed/" -TrustMirror -ModelRoot (Join-Path $root 'models') -WarningVariable notices -WarningAction SilentlyContinue
         }
         finally { Stop-FileServer $server }
         $pack.Installed | Should -BeTrue
         $pack.Name | Should -Be 'hed'
         (Get-FileHash (Join-Path $root 'models/hed/hed.onnx')).Hash | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
-        ($notices -join "`n") | Should -Match 'pinned [0-9a-f]{64}'
+        ($notices -join "`n") | Should -Match "pinned [0-9a-f]{64} .* from the trusted mirror's copy"
         $installed = Get-Content (Join-Path $root 'models/hed/manifest.json') -Raw | ConvertFrom-Json
         $installed.files[0].sha256 | Should -Be (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash.ToLowerInvariant()
+    }
+
+    It 'takes a folder path as -Mirror (absolute, relative to the current location, or ~), as its help shows (-Mirror ~/.nuget/packages/)' {
+        $mirror = Join-Path $root 'mirror folder'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'annotators/hed.onnx')
+        $expected = (Get-FileHash (Join-Path $tiny 'hed/hed.onnx')).Hash
+        $pack = Install-TextSketchModel -Name hed -Mirror $mirror -TrustMirror -ModelRoot (Join-Path $root 'absolute') -WarningAction SilentlyContinue -ErrorAction Stop
+        $pack.Installed | Should -BeTrue
+        (Get-FileHash (Join-Path $root 'absolute/hed/hed.onnx')).Hash | Should -Be $expected
+        Push-Location $root
+        try {
+            $pack = Install-TextSketchModel -Name hed -Mirror './mirror folder' -TrustMirror -ModelRoot (Join-Path $root 'relative') -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        finally { Pop-Location }
+        $pack.Installed | Should -BeTrue
+        (Get-FileHash (Join-Path $root 'relative/hed/hed.onnx')).Hash | Should -Be $expected
+        # ~ is the FileSystem provider's home folder.
+        $fileSystem = Get-PSProvider FileSystem
+        $savedHome = $fileSystem.Home
+        try {
+            $fileSystem.Home = $root
+            $pack = Install-TextSketchModel -Name hed -Mirror '~/mirror folder/' -TrustMirror -ModelRoot (Join-Path $root 'home') -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        finally { $fileSystem.Home = $savedHome }
+        $pack.Installed | Should -BeTrue
+    }
+
+    It 'refuses a -Mirror that is neither an http, https or file URI nor a folder, before downloading anything' {
+        $models = Join-Path $root 'models'
+        { Install-TextSketchModel -Name hed -Mirror (Join-Path $root 'no such folder') -TrustMirror -ModelRoot $models -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MirrorInvalid,TextSketch.Commands.InstallTextSketchModelCommand'
+        { Install-TextSketchModel -Name hed -Mirror 'ftp://models.example.internal/hed/' -TrustMirror -ModelRoot $models -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MirrorInvalid,TextSketch.Commands.InstallTextSketchModelCommand'
+        Test-Path $models | Should -BeFalse
+    }
+
+    It 'refuses files without a known hash from a mirror unless -TrustMirror, before downloading anything' {
+        $mirror = Join-Path $root 'mirror'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        Copy-Item (Join-Path $tiny 'hed/hed.onnx') (Join-Path $mirror 'annotators/hed.onnx')
+        $models = Join-Path $root 'models'
+        Install-TextSketchModel -Name hed -Mirror ([Uri]::new("$mirror/")) -ModelRoot $models -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelMirrorUntrusted*'
+        $problems[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $problems[0].Exception.Message | Should -Match 'no sha256 for hed\.onnx.*-TrustMirror'
+        Test-Path (Join-Path $models 'hed') | Should -BeFalse
+        Test-Path (Join-Path $models '.partial') | Should -BeFalse
+    }
+
+    It 'fails at install, naming the file and the reason, when the mirror serves 4 KB of random bytes as hed.onnx' {
+        # The issue's case: it used to install ("Installed: True") and fail only at first use.
+        $mirror = Join-Path $root 'mirror'
+        New-Item -ItemType Directory (Join-Path $mirror 'annotators') | Out-Null
+        $random = [byte[]]::new(4096); [Random]::new(14).NextBytes($random)
+        [IO.File]::WriteAllBytes((Join-Path $mirror 'annotators/hed.onnx'), $random)
+        $models = Join-Path $root 'models'
+        Install-TextSketchModel -Name hed -Mirror ([Uri]::new("$mirror/")) -TrustMirror -ModelRoot $models -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable notices -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelLoadFailed*'
+        $problems[0].TargetObject | Should -Be 'hed'
+        $problems[0].Exception.Message | Should -Match "^'hed\.onnx' of the pack 'hed' \(from '.*annotators/hed\.onnx'\) is not a model the pack can use: .*nothing was installed\.$"
+        ($notices -join "`n") | Should -Not -Match 'pinned'
+        (Get-TextSketchModel -Name hed -ModelRoot $models).Installed | Should -BeFalse
+        Get-ChildItem $models -Recurse -File -Filter 'hed.onnx*' | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf gives the download size (an archive, not its extracted files) and how each file is verified' {
+        $models = Join-Path $root 'models'
+        $module = (Resolve-Path $ModuleUnderTest).Path
+        $output = Invoke-FreshPwsh "Import-Module '$module'; Install-TextSketchModel -Name onnxruntime-cuda, hed, pidinet -ModelRoot '$models' -WhatIf" | Out-String -Width 1000
+        $output = $output -replace '\s+', ' '
+        if (($IsLinux -or $IsWindows) -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64') {
+            $archive = if ($IsWindows) { '153.0 MiB' } else { '233.6 MiB' }
+            $output | Should -Match ([regex]::Escape("Install model pack 'onnxruntime-cuda' (3 files from 1 archive, download $archive) from api.nuget.org; every file checked against the sha256 in the manifest"))
+        }
+        $output | Should -Match ([regex]::Escape("Install model pack 'hed' (1 file, download size unknown (the manifest gives none)) from huggingface.co; no sha256 in the manifest: each file's hash is pinned from this first download (with a warning); the ONNX model is loaded and signature-checked before the pack counts as installed"))
+        # pidinet downloads the authors' checkpoint (2,871,148 bytes) and converts it here: the checkpoint is what is counted.
+        $output | Should -Match ([regex]::Escape("Install model pack 'pidinet' (1 file converted on this machine, download 2.7 MiB) from github.com; every file checked against the sha256 in the manifest; the ONNX model is loaded and signature-checked before the pack counts as installed"))
+        Test-Path $models | Should -BeFalse
     }
 
     It 'reports a 404 and installs nothing' {
         $server = Start-FileServer -Root $tiny
         try {
-            Install-TextSketchModel -Name hed -Mirror "$($server.Uri)missing/" -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Install-TextSketchModel -Name hed -Mirror "$($server.Uri)missing/" -TrustMirror -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
         finally { Stop-FileServer $server }
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelDownloadNotFound*'

@@ -62,3 +62,13 @@ function Get-TempFolder {
     $path = Join-Path ([IO.Path]::GetTempPath()) ("ts-pester-" + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $path | Select-Object -ExpandProperty FullName
 }
+
+function Get-Tree {
+    # Relative path -> SHA-256 of every file under a folder (hidden files included).
+    param([string] $Root)
+    $table = [ordered]@{}
+    Get-ChildItem -LiteralPath $Root -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
+        $table[[IO.Path]::GetRelativePath($Root, $_.FullName)] = (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
+    }
+    $table
+}

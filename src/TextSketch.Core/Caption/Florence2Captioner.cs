@@ -49,20 +49,14 @@ public sealed partial class Florence2Captioner : ICaptioner, IDisposable
         Name = pack.Name;
         try
         {
-            _vision = Open(sessions, pack, VisionRole,
-                [TensorSpec.Of("pixel_values", TensorElementType.Float, 4)],
-                [TensorSpec.Of("image_features", TensorElementType.Float, 3)]);
-            _embed = Open(sessions, pack, EmbedRole,
-                [TensorSpec.Of("input_ids", TensorElementType.Int64, 2)],
-                [TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)]);
-            _encoder = Open(sessions, pack, EncoderRole,
-                [TensorSpec.Of("attention_mask", TensorElementType.Int64, 2), TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)],
-                [TensorSpec.Of("last_hidden_state", TensorElementType.Float, 3)]);
-            _decoder = Open(sessions, pack, DecoderRole, DecoderInputs, [TensorSpec.Of("logits", TensorElementType.Float, 3)]);
+            _vision = Open(sessions, pack, VisionRole);
+            _embed = Open(sessions, pack, EmbedRole);
+            _encoder = Open(sessions, pack, EncoderRole);
+            _decoder = Open(sessions, pack, DecoderRole);
             // The cache's inputs and outputs, one set per layer: how many layers there are, the file says.
             _layers = _decoder.InputMetadata.Keys.Count(k => PastName().IsMatch(k) && k.EndsWith(".decoder.key", StringComparison.Ordinal));
             var inputs = new List<TensorSpec>(DecoderInputs);
-            var outputs = new List<TensorSpec> { TensorSpec.Of("logits", TensorElementType.Float, 3) };
+            var outputs = new List<TensorSpec>(Signatures[DecoderRole].Outputs);
             for (int i = 0; i < Math.Max(1, _layers); i++)
             {
                 foreach (string part in KvParts)
@@ -117,6 +111,18 @@ public sealed partial class Florence2Captioner : ICaptioner, IDisposable
         TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3),
         TensorSpec.Of("use_cache_branch", TensorElementType.Bool, 1),
     ];
+
+    /// <summary>What the captioner needs of each model of a pack, by role (the decoder's KV-cache inputs, one set per
+    /// layer, are checked once its layer count is known). Also checkable on their own: <see cref="OnnxSignature.Check"/>.</summary>
+    public static IReadOnlyDictionary<string, OnnxSignatureSpec> Signatures { get; } = new Dictionary<string, OnnxSignatureSpec>(StringComparer.Ordinal)
+    {
+        [VisionRole] = new([TensorSpec.Of("pixel_values", TensorElementType.Float, 4)], [TensorSpec.Of("image_features", TensorElementType.Float, 3)]),
+        [EmbedRole] = new([TensorSpec.Of("input_ids", TensorElementType.Int64, 2)], [TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)]),
+        [EncoderRole] = new(
+            [TensorSpec.Of("attention_mask", TensorElementType.Int64, 2), TensorSpec.Of("inputs_embeds", TensorElementType.Float, 3)],
+            [TensorSpec.Of("last_hidden_state", TensorElementType.Float, 3)]),
+        [DecoderRole] = new(DecoderInputs, [TensorSpec.Of("logits", TensorElementType.Float, 3)]),
+    };
 
     public string Name { get; }
 
@@ -303,9 +309,9 @@ public sealed partial class Florence2Captioner : ICaptioner, IDisposable
 
     private FloatTensor Embed(IReadOnlyList<int> ids) => Embed(ids.Select(i => (long)i).ToArray());
 
-    private OnnxModel Open(OnnxSessionFactory sessions, InstalledPack pack, string role, TensorSpec[] inputs, TensorSpec[] outputs)
+    private OnnxModel Open(OnnxSessionFactory sessions, InstalledPack pack, string role)
     {
-        OnnxModel model = OnnxModel.Open(sessions, pack.PathOf(role), $"{pack.Name}/{role}", new OnnxSignatureSpec(inputs, outputs));
+        OnnxModel model = OnnxModel.Open(sessions, pack.PathOf(role), $"{pack.Name}/{role}", Signatures[role]);
         _models.Add(model);
         return model;
     }

@@ -24,19 +24,25 @@ public sealed class ClipEncoder : IDisposable, IImageEmbedder
     private readonly int _imageSize;
     private readonly float[] _mean;
     private readonly float[] _std;
+
+    /// <summary>What the encoder needs of each model of a pack, by role (also checkable on their own: <see cref="OnnxSignature.Check"/>).</summary>
+    public static IReadOnlyDictionary<string, OnnxSignatureSpec> Signatures { get; } = new Dictionary<string, OnnxSignatureSpec>(StringComparer.Ordinal)
+    {
+        [TextRole] = new([TensorSpec.Of("input_ids", TensorElementType.Int64, 2)], [TensorSpec.Of("text_embeds", TensorElementType.Float, 2)]),
+        [VisionRole] = new([TensorSpec.Of("pixel_values", TensorElementType.Float, 4)], [TensorSpec.Of("image_embeds", TensorElementType.Float, 2)]),
+    };
+
     /// <summary>Opens the pack's text and vision models (the encoder owns their sessions: dispose it).</summary>
     public ClipEncoder(InstalledPack pack, OnnxSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(sessions);
         Name = pack.Name;
-        _text = OnnxModel.Open(sessions, pack.PathOf(TextRole), $"{pack.Name}/{TextRole}",
-            new OnnxSignatureSpec([TensorSpec.Of("input_ids", TensorElementType.Int64, 2)], [TensorSpec.Of("text_embeds", TensorElementType.Float, 2)]));
+        _text = OnnxModel.Open(sessions, pack.PathOf(TextRole), $"{pack.Name}/{TextRole}", Signatures[TextRole]);
         _textTakesMask = _text.InputMetadata.ContainsKey("attention_mask");
         try
         {
-            _vision = OnnxModel.Open(sessions, pack.PathOf(VisionRole), $"{pack.Name}/{VisionRole}",
-                new OnnxSignatureSpec([TensorSpec.Of("pixel_values", TensorElementType.Float, 4)], [TensorSpec.Of("image_embeds", TensorElementType.Float, 2)]));
+            _vision = OnnxModel.Open(sessions, pack.PathOf(VisionRole), $"{pack.Name}/{VisionRole}", Signatures[VisionRole]);
         }
         catch
         {

@@ -34,4 +34,15 @@ public sealed record DecodeOptions
     public long MaxPixels { get; init; } = TextSketchDefaults.MaxImagePixels;
 
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
+
+    /// <summary>The overrides given that only a generative decoder uses (the seed and sampling settings), as
+    /// Expand-TextSketch names them.</summary>
+    public IReadOnlyList<string> SamplingOverrides() =>
+    [
+        .. Seed is null ? Array.Empty<string>() : ["-Seed"],
+        .. Steps is null ? Array.Empty<string>() : ["-Steps"],
+        .. Scheduler is null ? Array.Empty<string>() : ["-Scheduler"],
+        .. GuidanceScale is null ? Array.Empty<string>() : ["-GuidanceScale"],
+        .. Strength is null ? Array.Empty<string>() : ["-Strength"],
+    ];
 }

@@ -68,28 +68,21 @@ public static class AtomicFile
 
     /// <summary>Removes temporary files a killed writer left for <paramref name="path"/> (its own pattern only; a writer
     /// still running for the same path would be another job doing the same item, which jobs never do).</summary>
-    public static int RemoveStaleTemporaries(string path)
+    public static int RemoveStaleTemporaries(string path) => new StaleTemporaries().RemoveFor(path);
+
+    /// <summary>The output a temporary file of ours is for ("a.tsk" for ".a.tsk.&lt;32 hex&gt;.tmp"), else null.</summary>
+    internal static string? TargetOf(string fileName)
     {
-        string full = System.IO.Path.GetFullPath(path);
-        string? directory = System.IO.Path.GetDirectoryName(full);
-        if (directory is null || !Directory.Exists(directory))
+        const int Hex = 32;
+        if (!fileName.StartsWith('.') || !fileName.EndsWith(TemporarySuffix, StringComparison.Ordinal) || fileName.Length < 2 + Hex + 1 + TemporarySuffix.Length)
         {
-            return 0;
+            return null;
         }
 
-        string prefix = "." + System.IO.Path.GetFileName(full) + ".";
-        int removed = 0;
-        foreach (string candidate in Directory.EnumerateFiles(directory, prefix + "*" + TemporarySuffix))
-        {
-            string middle = System.IO.Path.GetFileName(candidate)[prefix.Length..^TemporarySuffix.Length];
-            if (middle.Length == 32 && middle.All(char.IsAsciiHexDigitLower))
-            {
-                TryDelete(candidate);
-                removed++;
-            }
-        }
-
-        return removed;
+        string middle = fileName[^(Hex + TemporarySuffix.Length)..^TemporarySuffix.Length];
+        return fileName[^(Hex + TemporarySuffix.Length + 1)] == '.' && middle.All(char.IsAsciiHexDigitLower)
+            ? fileName[1..^(Hex + TemporarySuffix.Length + 1)]
+            : null;
     }
 
     /// <summary>Hidden, unique, and never matching the destination's extension (so *.tsk listings skip it).</summary>
@@ -98,7 +91,7 @@ public static class AtomicFile
             System.IO.Path.GetDirectoryName(fullPath)!,
             $".{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}{TemporarySuffix}");
 
-    private static void TryDelete(string path)
+    internal static void TryDelete(string path)
     {
         try
         {
@@ -110,5 +103,60 @@ public static class AtomicFile
         catch (UnauthorizedAccessException)
         {
         }
+    }
+}
+
+/// <summary>
+/// Temporary files killed writers left in the folders a job writes to. Each folder is listed once, when the job first
+/// writes there (not once per item: a flat folder of a million records would be listed a million times), and an
+/// output's leftovers are removed just before the job writes that output — never other outputs' (another shard may be
+/// writing those). Called on one thread.
+/// </summary>
+public sealed class StaleTemporaries
+{
+    private readonly Dictionary<string, Dictionary<string, List<string>>> _folders = new(StringComparer.Ordinal);
+
+    /// <summary>Removes the leftovers of <paramref name="path"/>; returns how many there were.</summary>
+    public int RemoveFor(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string? directory = System.IO.Path.GetDirectoryName(full);
+        if (directory is null)
+        {
+            return 0;
+        }
+
+        if (!_folders.TryGetValue(directory, out Dictionary<string, List<string>>? byOutput))
+        {
+            byOutput = Scan(directory);
+            _folders[directory] = byOutput;
+        }
+
+        if (!byOutput.Remove(System.IO.Path.GetFileName(full), out List<string>? leftovers))
+        {
+            return 0;
+        }
+
+        leftovers.ForEach(AtomicFile.TryDelete);
+        return leftovers.Count;
+    }
+
+    private static Dictionary<string, List<string>> Scan(string directory)
+    {
+        var byOutput = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!Directory.Exists(directory))
+        {
+            return byOutput;
+        }
+
+        foreach (string candidate in Directory.EnumerateFiles(directory, ".*" + AtomicFile.TemporarySuffix))
+        {
+            if (AtomicFile.TargetOf(System.IO.Path.GetFileName(candidate)) is { } output)
+            {
+                (byOutput.TryGetValue(output, out List<string>? list) ? list : byOutput[output] = []).Add(candidate);
+            }
+        }
+
+        return byOutput;
     }
 }

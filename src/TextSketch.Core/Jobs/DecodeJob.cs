@@ -54,6 +54,9 @@ public sealed class DecodeJob : IDisposable
     private readonly ITskDecoder? _decoder;
     private readonly string? _fallbackWarning;
     private readonly JobLog? _log;
+    private readonly OutputPlanner _planner;
+    private readonly ClashNotices _clashes;
+    private readonly StaleTemporaries _temporaries = new();
     private readonly OrderedWorkQueue<Item, Outcome> _queue;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _prepared;
@@ -73,16 +76,29 @@ public sealed class DecodeJob : IDisposable
         }
 
         _readers = RecordFiles.CodersFor(options.Decode.ModelRoot);
+        _planner = new OutputPlanner(options.Destination, basePath: null,
+            (options.Layer == DecodeLayer.Sketch ? ".sketch" : string.Empty) + ImageWriter.Extension(options.Format));
+        _clashes = new ClashNotices(host);
         if (!Directory.Exists(options.Destination) && host.ShouldProcess(options.Destination, "Create folder"))
         {
             Directory.CreateDirectory(options.Destination);
         }
 
+        IReadOnlyList<string> ignored = options.Decode.SamplingOverrides();
         if (options.Layer == DecodeLayer.Image)
         {
             TskDecoderChoice choice = TskDecoders.Choose(options.Decode);
             _fallbackWarning = choice.FallbackWarning;
             _decoder = TskDecoders.Open(choice, options.Decode);
+            if (!choice.Entry.NeedsWeights && ignored.Count > 0)
+            {
+                host.Warning($"{Join(ignored)} {(ignored.Count == 1 ? "applies" : "apply")} to a generative decoder (Diffusion) only; the {choice.Entry.Name} decoder, " +
+                    $"which needs no model, ignores {(ignored.Count == 1 ? "it" : "them")}.");
+            }
+        }
+        else if (ignored.Count > 0)
+        {
+            host.Warning($"-Layer Sketch writes the coded sketch itself and ignores {Join(ignored)}.");
         }
 
         try
@@ -96,6 +112,9 @@ public sealed class DecodeJob : IDisposable
             throw;
         }
     }
+
+    private static string Join(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
 
     /// <summary>The decoder's registry name (null for -Layer Sketch, which needs none).</summary>
     public string? DecoderName => _decoder?.Name;
@@ -132,6 +151,8 @@ public sealed class DecodeJob : IDisposable
     public IReadOnlyList<DecodeOutcome> Finish()
     {
         List<DecodeOutcome> rest = _queue.TakeAll().Select(Report).ToList();
+        _clashes.Finish();
+        Summary.Renamed = _clashes.Count;
         Summary.Seconds = Math.Round(_clock.Elapsed.TotalSeconds, 1);
         _log?.WriteSummary(Summary);
         _decoder?.Dispose();
@@ -154,15 +175,24 @@ public sealed class DecodeJob : IDisposable
         }
     }
 
+    /// <summary>What happens to one record, decided on the caller's thread (ShouldProcess must run there): its output
+    /// (<see cref="OutputPlanner"/>'s rule, the same as the encode job's), and under -SkipExisting whether the output
+    /// already holds the whole image, so a record that will be skipped is never announced as a write.</summary>
     private Item? Plan(DecodeSource source, List<DecodeOutcome> ready)
     {
-        string suffix = _options.Layer == DecodeLayer.Sketch ? ".sketch" : string.Empty;
-        string output = Path.Combine(_options.Destination, Path.GetFileNameWithoutExtension(source.Name) + suffix + ImageWriter.Extension(_options.Format));
+        OutputClaim claim = _planner.Claim(source.Name);
+        _clashes.Note(claim, source.Name);
+        string output = claim.Path;
         bool exists = File.Exists(output);
         if (exists && !_options.Force && !_options.SkipExisting)
         {
-            ready.Add(Report(new Outcome(new Item(source, output, false), new OutputExistsException(output), JobItemStatus.Failed, 0)));
+            ready.Add(Report(new Outcome(new Item(source, claim), new OutputExistsException(output), JobItemStatus.Failed, 0)));
             return null;
+        }
+
+        if (exists && _options.SkipExisting && TryRead(source) is { } record && IsComplete(output, ExpectedSize(record)))
+        {
+            return new Item(source with { Record = record }, claim, Skip: true);
         }
 
         if (!_host.ShouldProcess(output, $"Write the {_options.Layer.ToString().ToLowerInvariant()} of '{source.Name}'"))
@@ -176,8 +206,19 @@ public sealed class DecodeJob : IDisposable
             _host.Warning(_fallbackWarning);
         }
 
-        return new Item(source, output, exists && _options.SkipExisting);
+        // A decode killed mid-write (Ctrl+C twice, a crash) leaves a hidden temporary file beside the output: cleared here.
+        _temporaries.RemoveFor(output);
+
+        // Under -SkipExisting an output that is not the whole image (a leftover of another program) is replaced.
+        return new Item(source, claim, Replace: exists && _options.SkipExisting);
     }
+
+    /// <summary>The record, or null when it cannot be read (the decode then reports why).</summary>
+    private TskRecord? TryRead(DecodeSource source) =>
+        source.Record ?? (source.File is { } file ? RecordFiles.TryRead(file, _readers) : null);
+
+    private (int Width, int Height) ExpectedSize(TskRecord record) =>
+        _options.Layer == DecodeLayer.Sketch ? (record.SketchWidth, record.SketchHeight) : (record.Document.Width, record.Document.Height);
 
     private Outcome Run(Item item, CancellationToken cancellationToken) => Run(item, cancellationToken, null);
 
@@ -187,13 +228,14 @@ public sealed class DecodeJob : IDisposable
         string? details = null;
         try
         {
-            TskRecord record = item.Source.Record ?? RecordFiles.Read(item.Source.File!, _readers);
-            TskDocument document = record.Document;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (item.SkipIfValid && IsComplete(item.Output, _options.Layer == DecodeLayer.Sketch ? (record.SketchWidth, record.SketchHeight) : (document.Width, document.Height)))
+            if (item.Skip)
             {
                 return new Outcome(item, null, JobItemStatus.Skipped, clock.Elapsed.TotalMilliseconds);
             }
+
+            TskRecord record = item.Source.Record ?? RecordFiles.Read(item.Source.File!, _readers);
+            TskDocument document = record.Document;
+            cancellationToken.ThrowIfCancellationRequested();
 
             RgbImage image;
             if (_options.Layer == DecodeLayer.Sketch)
@@ -209,7 +251,7 @@ public sealed class DecodeJob : IDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            AtomicFile.Write(item.Output, stream => ImageWriter.Write(image, stream, _options.Format), overwrite: _options.Force || item.SkipIfValid);
+            AtomicFile.Write(item.Output, stream => ImageWriter.Write(image, stream, _options.Format), overwrite: _options.Force || item.Replace);
             return new Outcome(item, null, JobItemStatus.Written, clock.Elapsed.TotalMilliseconds, details);
         }
         catch (OperationCanceledException)
@@ -243,6 +285,7 @@ public sealed class DecodeJob : IDisposable
         {
             Source = outcome.Item.Source.File ?? outcome.Item.Source.Name,
             Output = outcome.Error is null ? outcome.Item.Output : null,
+            ClashedWith = outcome.Item.Claim.ClashedWith,
             Bytes = outcome.Error is null && File.Exists(outcome.Item.Output) ? (int)Math.Min(int.MaxValue, new FileInfo(outcome.Item.Output).Length) : null,
             Status = outcome.Status,
             ErrorId = outcome.Error is null ? null : JobErrors.IdOf(outcome.Error),
@@ -263,7 +306,10 @@ public sealed class DecodeJob : IDisposable
         return new DecodeOutcome(outcome.Item.Source, outcome.Item.Output, outcome.Error, outcome.Status);
     }
 
-    private sealed record Item(DecodeSource Source, string Output, bool SkipIfValid);
+    private sealed record Item(DecodeSource Source, OutputClaim Claim, bool Skip = false, bool Replace = false)
+    {
+        public string Output => Claim.Path;
+    }
 
     private sealed record Outcome(Item Item, Exception? Error, JobItemStatus Status, double DurationMs, string? Details = null);
 

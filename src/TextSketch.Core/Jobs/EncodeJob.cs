@@ -55,6 +55,8 @@ public sealed class EncodeJob : IDisposable
     private readonly EncoderOptions _encoder;
     private readonly CaptionCoders _readers;
     private readonly OutputPlanner? _planner;
+    private readonly ClashNotices _clashes;
+    private readonly StaleTemporaries _temporaries = new();
     private readonly JobLog? _log;
     private readonly OrderedWorkQueue<Item, Outcome> _queue;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -67,6 +69,7 @@ public sealed class EncodeJob : IDisposable
         _options = options;
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _cancellationToken = cancellationToken;
+        _clashes = new ClashNotices(host);
         Validate(options, host);
         _readers = RecordFiles.CodersFor(options.Models.ModelRoot);
         _models = EncoderModels.Open(options.Models);
@@ -120,6 +123,8 @@ public sealed class EncodeJob : IDisposable
     public IReadOnlyList<EncodeOutcome> Finish()
     {
         List<EncodeOutcome> rest = _queue.TakeAll().Select(Report).ToList();
+        _clashes.Finish();
+        Summary.Renamed = _clashes.Count;
         Summary.Seconds = Math.Round(_clock.Elapsed.TotalSeconds, 1);
         _log?.WriteSummary(Summary);
         return rest;
@@ -171,10 +176,12 @@ public sealed class EncodeJob : IDisposable
         }
     }
 
-    /// <summary>What happens to one source, decided on the caller's thread (ShouldProcess must run there).</summary>
+    /// <summary>What happens to one source, decided on the caller's thread (ShouldProcess must run there): its output
+    /// (<see cref="OutputPlanner"/>'s rule), and under -SkipExisting whether a valid record is already there, so a
+    /// source that will be skipped is never announced as a write (-WhatIf, -Verbose, -Confirm).</summary>
     private Item? Plan(string source, List<EncodeOutcome> ready)
     {
-        string? destination;
+        OutputClaim? claim;
         try
         {
             if (_options.Shard is { } shard && !shard.Includes(ShardSpec.KeyOf(OutputPlanner.RelativeTo(_options.BasePath, source))))
@@ -183,38 +190,52 @@ public sealed class EncodeJob : IDisposable
                 return null;
             }
 
-            destination = _planner?.Claim(source);
+            claim = _planner?.Claim(source);
         }
         catch (TextSketchException e)
         {
-            ready.Add(Report(new Outcome(new Item(source, null, false, false), null, e, JobItemStatus.Failed, 0, null, 0, false)));
+            ready.Add(Report(new Outcome(new Item(source, null), null, e, JobItemStatus.Failed, 0, null, 0, false)));
             return null;
         }
 
-        bool skipIfValid = false;
-        if (destination is not null)
+        string? destination = claim?.Path;
+        if (claim is not null)
         {
-            if (File.Exists(destination))
-            {
-                if (_options.SkipExisting)
-                {
-                    skipIfValid = true;
-                }
-                else if (!_options.Force)
-                {
-                    ready.Add(Report(new Outcome(new Item(source, destination, false, false), null, new OutputExistsException(destination), JobItemStatus.Failed, 0, null, 0, false)));
-                    return null;
-                }
-            }
+            _clashes.Note(claim, source);
+        }
 
-            if (!_host.ShouldProcess(destination, $"Write TextSketch record of '{source}'"))
+        TskRecord? existing = null;
+        bool replace = false;
+        if (destination is not null && File.Exists(destination))
+        {
+            if (_options.SkipExisting)
             {
+                existing = RecordFiles.TryRead(destination, _readers);
+                // An invalid leftover is replaced under -SkipExisting: it holds nothing worth keeping.
+                replace = existing is null;
+            }
+            else if (!_options.Force)
+            {
+                ready.Add(Report(new Outcome(new Item(source, destination, claim), null, new OutputExistsException(destination), JobItemStatus.Failed, 0, null, 0, false)));
                 return null;
             }
         }
 
+        if (destination is not null && existing is null)
+        {
+            // -WhatIf declines the write, so the removal is not asked about on its own: the write says it.
+            string then = _options.RemoveSource ? ", then remove the source once the record is verified" : string.Empty;
+            if (!_host.ShouldProcess(destination, $"Write TextSketch record of '{source}'{then}"))
+            {
+                return null;
+            }
+
+            // A job killed mid-write leaves a hidden temporary file beside the output: the rerun clears it.
+            _temporaries.RemoveFor(destination);
+        }
+
         bool remove = _options.RemoveSource && _host.ShouldProcess(source, "Remove source image once its record is verified") && _host.ConfirmRemoval(source);
-        return new Item(source, destination, skipIfValid, remove);
+        return new Item(source, destination, claim, existing, replace, remove);
     }
 
     private Outcome Run(Item item, CancellationToken cancellationToken)
@@ -232,7 +253,7 @@ public sealed class EncodeJob : IDisposable
                 sourceSha256 = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
             }
 
-            if (item.SkipIfValid && item.Destination is not null && RecordFiles.TryRead(item.Destination, _readers) is { } existing)
+            if (item.Existing is { } existing && item.Destination is not null)
             {
                 bool removed = false;
                 if (item.RemoveSource)
@@ -259,9 +280,7 @@ public sealed class EncodeJob : IDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            AtomicFile.RemoveStaleTemporaries(item.Destination);
-            // An invalid leftover is replaced under -SkipExisting: it holds nothing worth keeping.
-            AtomicFile.Write(item.Destination, record.Bytes, overwrite: _options.Force || item.SkipIfValid);
+            AtomicFile.Write(item.Destination, record.Bytes, overwrite: _options.Force || item.Replace);
             if (item.RemoveSource)
             {
                 SourceRemoval.VerifyThenRemove(item.Source, item.Destination, record.Bytes, _readers);
@@ -296,6 +315,7 @@ public sealed class EncodeJob : IDisposable
             SourceBytes = outcome.SourceBytes > 0 ? outcome.SourceBytes : null,
             SourceSha256 = outcome.SourceSha256,
             Output = record is null ? null : item.Destination,
+            ClashedWith = item.Claim?.ClashedWith,
             Bytes = record?.Bytes.Length,
             Bpp = record is null ? null : Math.Round(record.Bytes.Length * 8.0 / ((double)record.Document.Width * record.Document.Height), 6),
             Status = outcome.Status,
@@ -309,11 +329,21 @@ public sealed class EncodeJob : IDisposable
         {
             _host.Verbose($"Skipped '{item.Source}': '{item.Destination}' already holds a valid record.");
         }
+        else if (record is not null && record.Document.CaptionSource == Caption.CaptionSource.None && _options.Caption is null && _options.Models.Captioner is null)
+        {
+            // Once per job: a million photos without metadata must not print a million lines (the summary counts them).
+            if (Summary.Uncaptioned++ == 0)
+            {
+                _host.Warning($"'{item.Source}' has no caption in its metadata, so its record stores none (further images without one are not reported; " +
+                    "the summary counts them). A caption is what a generative decoder draws from: give one with -Caption '<text>', or let a " +
+                    "captioner pack write them: Install-TextSketchModel -Name florence2-base, then -Captioner florence2-base.");
+            }
+        }
 
         return new EncodeOutcome(item.Source, item.Destination, record, outcome.Error, outcome.Status, outcome.SourceRemoved);
     }
 
-    private sealed record Item(string Source, string? Destination, bool SkipIfValid, bool RemoveSource);
+    private sealed record Item(string Source, string? Destination, OutputClaim? Claim = null, TskRecord? Existing = null, bool Replace = false, bool RemoveSource = false);
 
     private sealed record Outcome(Item Item, TskRecord? Record, Exception? Error, JobItemStatus Status,
         long SourceBytes, string? SourceSha256, double DurationMs, bool SourceRemoved);

@@ -23,13 +23,17 @@ public sealed record JobLogEntry
 
     public string? Output { get; init; }
 
+    /// <summary>The plain output name an earlier item of the job already had, when this item's output was renamed.</summary>
+    public string? ClashedWith { get; init; }
+
     public int? Bytes { get; init; }
 
     public double? Bpp { get; init; }
 
     public required JobItemStatus Status { get; init; }
 
-    public bool SourceRemoved { get; init; }
+    /// <summary>Whether an encode job removed the source (null, and left out, for a decode job).</summary>
+    public bool? SourceRemoved { get; init; }
 
     public string? ErrorId { get; init; }
 
@@ -73,8 +77,11 @@ public sealed class JobLog : IDisposable
 
     public void Write(JobLogEntry entry) => WriteLine(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
 
+    /// <summary>The summary line; a decode job's has only the totals it keeps (no sources, captions or bytes).</summary>
     public void WriteSummary(JobSummary summary) =>
-        WriteLine(JsonSerializer.SerializeToUtf8Bytes(new { summary = summary }, Json));
+        WriteLine(summary.Expanding
+            ? JsonSerializer.SerializeToUtf8Bytes(new { summary = new { summary.Written, summary.Skipped, summary.Failed, summary.Renamed, summary.Seconds } }, Json)
+            : JsonSerializer.SerializeToUtf8Bytes(new { summary = summary }, Json));
 
     public void Dispose() => _stream.Dispose();
 
@@ -104,6 +111,12 @@ public sealed class JobSummary
     public int Failed { get; set; }
 
     public int SourcesRemoved { get; set; }
+
+    /// <summary>Items whose output was renamed because an earlier item of the job had the same name.</summary>
+    public int Renamed { get; set; }
+
+    /// <summary>Records made without a caption because none was given, found in metadata or made by a captioner.</summary>
+    public int Uncaptioned { get; set; }
 
     /// <summary>Size of the sources of the records produced (written, encoded or skipped).</summary>
     public long SourceBytes { get; set; }
@@ -135,5 +148,6 @@ public sealed class JobSummary
     public override string ToString() => Expanding
         ? $"{Written} expanded, {Skipped} skipped, {Failed} failed; {Seconds:N1} s."
         : $"{Written + Encoded} compressed, {Skipped} skipped, {Failed} failed; {SourceBytes:N0} bytes of images -> {RecordBytes:N0} bytes of records " +
-        $"({ReductionFactor:N1}x smaller){(SourcesRemoved > 0 ? $"; {SourcesRemoved} sources removed" : string.Empty)}; {Seconds:N1} s.";
+        $"({ReductionFactor:N1}x smaller){(Uncaptioned > 0 ? $"; {Uncaptioned} without a caption" : string.Empty)}" +
+        $"{(SourcesRemoved > 0 ? $"; {SourcesRemoved} sources removed" : string.Empty)}; {Seconds:N1} s.";
 }

@@ -53,11 +53,13 @@ public sealed class ConvertToTextSketchCommand : TextSketchPathCmdlet, IDisposab
     /// <summary>A captioner pack (florence2-base) or a CLIP pack (clip-vit-b32, prompt inversion) for images without -Caption or metadata.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CaptionerPackCompleter))]
     public string? Captioner { get; set; }
 
-    /// <summary>A learned sketch pack (hed); without it, the built-in detector.</summary>
+    /// <summary>A learned sketch pack (hed); without it, or with "builtin", the built-in detector.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SketchPackCompleter))]
     public string? SketchModel { get; set; }
 
     /// <summary>Prompt length in CLIP tokens for -Captioner clip-vit-b32.</summary>
@@ -73,6 +75,7 @@ public sealed class ConvertToTextSketchCommand : TextSketchPathCmdlet, IDisposab
     /// <summary>The diffusion pack -Candidates decodes with (default: the one Expand-TextSketch -Decoder Auto uses).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DiffusionPackCompleter))]
     public string? ModelPack { get; set; }
 
     /// <summary>Appends one JSON line per item, and a summary line at the end, to this file.</summary>
@@ -120,7 +123,7 @@ public sealed class ConvertToTextSketchCommand : TextSketchPathCmdlet, IDisposab
             Models = new EncoderModelRequest
             {
                 Captioner = Captioner,
-                SketchModel = SketchModel,
+                SketchModel = string.Equals(SketchModel, Core.TextSketchDefaults.BuiltinSketchDetector, StringComparison.OrdinalIgnoreCase) ? null : SketchModel,
                 ModelRoot = ModelRootPath,
                 PromptTokens = PromptTokens,
                 Candidates = Candidates,
@@ -145,7 +148,7 @@ public sealed class ConvertToTextSketchCommand : TextSketchPathCmdlet, IDisposab
             ThrowTerminatingError(ErrorRecords.For(e, Captioner ?? SketchModel ?? ModelPack));
         }
 
-        _progress = new ProgressReporter(this, "Compressing images to TextSketch records");
+        _progress = new ProgressReporter(this, "Compressing images to TextSketch records", "images");
     }
 
     protected override void ProcessRecord()

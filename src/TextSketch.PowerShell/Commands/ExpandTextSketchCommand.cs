@@ -36,6 +36,7 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
     /// <summary>The diffusion pack to decode with (default: sd15-canny, else the first diffusion pack installed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DiffusionPackCompleter))]
     public string? ModelPack { get; set; }
 
     /// <summary>The seed of the diffusion decoder's noise (default: each record's own Seed).</summary>
@@ -116,7 +117,7 @@ public sealed class ExpandTextSketchCommand : TextSketchPathCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.For(e, ModelPack ?? (object?)ModelRoot));
         }
 
-        _progress = new ProgressReporter(this, "Expanding TextSketch records");
+        _progress = new ProgressReporter(this, "Expanding TextSketch records", "records");
     }
 
     protected override void ProcessRecord()

@@ -13,6 +13,7 @@ public sealed class GetTextSketchModelCommand : TextSketchCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AnyPackCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Only packs that are installed.</summary>

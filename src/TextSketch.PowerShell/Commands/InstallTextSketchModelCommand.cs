@@ -3,6 +3,7 @@ using TextSketch.Core;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
+using TextSketch.Core.Packs;
 using TextSketch.Core.Sketch;
 using TextSketch.Infrastructure;
 
@@ -19,9 +20,11 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
     private readonly CancellationTokenSource _stopping = new();
     private string _root = string.Empty;
     private IReadOnlyDictionary<string, ModelManifest> _shipped = new Dictionary<string, ModelManifest>();
+    private Uri? _mirror;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ShippedPackCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>A pack manifest of your own: a file path or an http(s)/file URI.</summary>
@@ -29,10 +32,14 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
     [ValidateNotNullOrEmpty]
     public string Manifest { get; set; } = string.Empty;
 
-    /// <summary>Fetch the files from this base URI instead, at the same relative paths.</summary>
+    /// <summary>Fetch the files from this base URI (http, https, file) or folder instead, at the same relative paths.</summary>
     [Parameter]
-    [ValidateNotNull]
-    public Uri? Mirror { get; set; }
+    [ValidateNotNullOrEmpty]
+    public string? Mirror { get; set; }
+
+    /// <summary>Accept files the manifest gives no sha256 for from -Mirror, pinning their hash from the mirror's copy.</summary>
+    [Parameter]
+    public SwitchParameter TrustMirror { get; set; }
 
     /// <summary>Reinstall packs that are already installed.</summary>
     [Parameter]
@@ -45,12 +52,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     protected override void BeginProcessing()
     {
-        if (Mirror is not null && (!Mirror.IsAbsoluteUri || Mirror.Scheme is not ("http" or "https" or "file")))
-        {
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-Mirror must be an absolute http, https or file URI; '{Mirror}' is not."),
-                "MirrorInvalid", ErrorCategory.InvalidArgument, Mirror));
-        }
-
+        _mirror = Mirror is null ? null : MirrorUri(Mirror);
         try
         {
             _root = ResolvedModelRoot;
@@ -101,35 +103,55 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>-Mirror as a base URI: an http or https URI as given; a file URI or a PowerShell path (relative to
+    /// the current location, ~) must name a folder.</summary>
+    private Uri MirrorUri(string mirror)
+    {
+        bool isUri = Uri.TryCreate(mirror, UriKind.Absolute, out Uri? uri);
+        if (isUri && uri!.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        string? folder = !isUri ? FileSystemPath(mirror, "MirrorInvalid") : uri!.IsFile ? uri.LocalPath : null;
+        if (folder is null || !Directory.Exists(folder))
+        {
+            Terminate(new PSArgumentException($"-Mirror must be an http, https or file URI or a folder; '{mirror}' is neither."), "MirrorInvalid", mirror);
+        }
+
+        return new Uri(folder!);
+    }
+
     public void Dispose() => _stopping.Dispose();
 
     private void Install(ModelManifest manifest, Uri? location)
     {
-        // Only this machine's files (a runtime pack lists every platform's) count in -WhatIf and get installed.
-        manifest = PackPlatforms.ForThisMachine(manifest);
         string target = Path.Combine(_root, manifest.Name);
-        string size = manifest.Files.All(f => f.Size is not null) ? $", {Bytes(manifest.TotalSize)}" : string.Empty;
-        string action = Mirror is null
-            ? $"Install model pack '{manifest.Name}' ({manifest.Files.Count} files{size})"
-            : $"Install model pack '{manifest.Name}' ({manifest.Files.Count} files{size}) from the mirror {Mirror}";
-        if (!ShouldProcess(target, action))
+        var request = new InstallRequest
         {
-            return;
-        }
-
+            Manifest = manifest,
+            Root = _root,
+            ManifestLocation = location,
+            Mirror = _mirror,
+            TrustMirror = TrustMirror,
+            Force = Force,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            ContentCheck = PackModelCheck.Instance,
+            Conversions = SketchModels.Conversions,
+        };
         var observer = new ProgressObserver(this, manifest.Name);
         try
         {
-            InstallResult result = PackInstaller.Install(new InstallRequest
+            // Only this machine's files count in -WhatIf and get installed; an untrusted mirror is refused before
+            // anything is asked or downloaded, also under -WhatIf.
+            InstallPlan plan = InstallPlan.For(request);
+            plan.RequireTrustedSources();
+            if (!ShouldProcess(target, plan.Describe(PackModelCheck.Instance)))
             {
-                Manifest = manifest,
-                Root = _root,
-                ManifestLocation = location,
-                Mirror = Mirror,
-                Force = Force,
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                Conversions = SketchModels.Conversions,
-            }, observer, _stopping.Token);
+                return;
+            }
+
+            InstallResult result = PackInstaller.Install(request, observer, _stopping.Token);
             if (result.AlreadyInstalled)
             {
                 WriteVerbose($"The pack '{manifest.Name}' is already installed in '{result.Pack.Directory}'; use -Force to reinstall it.");
@@ -162,13 +184,7 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
         }
     }
 
-    private static string Bytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} bytes",
-    };
+    private static string Bytes(long bytes) => InstallPlan.FormatBytes(bytes);
 
     /// <summary>Write-Progress with bytes and time left; notices become warnings. Called on the pipeline thread.</summary>
     private sealed class ProgressObserver : IInstallObserver

@@ -47,7 +47,7 @@ public sealed class MeasureTextSketchCommand : TextSketchCmdlet, IDisposable
     {
         _job = new MeasureJob(new MeasureJobOptions { ModelRoot = ModelRootPath, MaxPixels = MaxPixels, ThrottleLimit = ThrottleLimit },
             new CmdletJobHost(this), _stopping.Token);
-        _progress = new ProgressReporter(this, "Measuring reconstructions");
+        _progress = new ProgressReporter(this, "Measuring reconstructions", "pairs");
     }
 
     protected override void ProcessRecord()

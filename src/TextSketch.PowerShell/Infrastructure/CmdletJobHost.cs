@@ -39,8 +39,25 @@ internal sealed class CmdletJobHost : IJobHost
         }
 
         var preference = _cmdlet.SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact ? impact : ConfirmImpact.High;
-        return preference == ConfirmImpact.None
-            || _cmdlet.ShouldContinue($"Remove '{source}' once its record is written and verified?", "Remove source image", ref _removeAll, ref _keepAll);
+        if (preference == ConfirmImpact.None)
+        {
+            return true;
+        }
+
+        try
+        {
+            return _cmdlet.ShouldContinue($"Remove '{source}' once its record is written and verified?", "Remove source image", ref _removeAll, ref _keepAll);
+        }
+        catch (PSInvalidOperationException e)
+        {
+            // A host that cannot prompt (pwsh -NonInteractive: cron, Task Scheduler): say what the job needs, before
+            // anything is written or removed.
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new PSInvalidOperationException("-RemoveSource asks before it removes each source, and this session cannot ask " +
+                    $"({e.Message.TrimEnd('.')}). Add -Confirm:$false to remove sources without asking, or leave out -RemoveSource.", e),
+                "RemoveSourceNotConfirmed", ErrorCategory.InvalidOperation, source));
+            return false;
+        }
     }
 
     /// <summary>A nested progress bar for the steps of one image, at most ten updates a second.</summary>

@@ -14,8 +14,14 @@ public abstract class TextSketchCmdlet : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? ModelRoot { get; set; }
 
-    /// <summary>-ModelRoot as a file-system path (null when not given); a non-file-system path terminates.</summary>
-    protected string? ModelRootPath => ModelRoot is null ? null : FileSystemPath(ModelRoot, "ModelRootInvalid");
+    /// <summary>-ModelRoot as a file-system path, else a relative $env:TEXTSKETCH_MODELS resolved the same way (from
+    /// the current location, which PowerShell does not make the process's working folder); null when neither is
+    /// given. A non-file-system path terminates.</summary>
+    protected string? ModelRootPath =>
+        ModelRoot is not null ? FileSystemPath(ModelRoot, "ModelRootInvalid")
+        : Environment.GetEnvironmentVariable(ModelPaths.EnvironmentVariable) is { } variable && !string.IsNullOrWhiteSpace(variable) && !System.IO.Path.IsPathFullyQualified(variable)
+            ? FileSystemPath(variable, "ModelRootInvalid")
+            : null;
 
     /// <summary>The model root packs are looked for in: -ModelRoot, else $env:TEXTSKETCH_MODELS, else the data folder.</summary>
     protected string ResolvedModelRoot => ModelPaths.ResolveRoot(ModelRootPath);

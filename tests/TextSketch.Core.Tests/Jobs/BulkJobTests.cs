@@ -60,20 +60,35 @@ public class OutputPlannerTests
     public void FlatJobsUseTheStemAndNeverCollide()
     {
         var planner = new OutputPlanner("/dest", basePath: null);
-        Assert.Equal("/dest/a.tsk", planner.Claim("/src/x/a.jpg"));
-        Assert.Equal("/dest/a.png.tsk", planner.Claim("/src/x/a.png"));
-        Assert.Equal("/dest/a.jpg.tsk", planner.Claim("/src/y/a.jpg"));
-        Assert.Equal("/dest/a.jpg.2.tsk", planner.Claim("/src/z/a.jpg"));
-        Assert.Equal("/dest/b.tsk", planner.Claim("/src/b.jpeg"));
+        Assert.Equal(new OutputClaim("/dest/a.tsk", null), planner.Claim("/src/x/a.jpg"));
+        Assert.Equal(new OutputClaim("/dest/a.png.tsk", "/dest/a.tsk"), planner.Claim("/src/x/a.png"));
+        Assert.Equal(new OutputClaim("/dest/a.jpg.tsk", "/dest/a.tsk"), planner.Claim("/src/y/a.jpg"));
+        Assert.Equal(new OutputClaim("/dest/a.jpg.2.tsk", "/dest/a.tsk"), planner.Claim("/src/z/a.jpg"));
+        Assert.Equal("/dest/b.tsk", planner.Claim("/src/b.jpeg").Path);
+        Assert.False(planner.Claim("/src/c.jpg").Renamed);
+    }
+
+    [Fact]
+    public void ImagesFromRecordsFollowTheSameRule()
+    {
+        var planner = new OutputPlanner("/dest", basePath: null, ".png");
+        Assert.Equal(new OutputClaim("/dest/a.png", null), planner.Claim("/x/a.tsk"));
+        Assert.Equal(new OutputClaim("/dest/a.tsk.png", "/dest/a.png"), planner.Claim("/y/a.tsk"));
+        Assert.Equal(new OutputClaim("/dest/a.tsk.2.png", "/dest/a.png"), planner.Claim("/z/a.tsk"));
+        // A record only in memory is named after its source image.
+        Assert.Equal(new OutputClaim("/dest/a.jpg.png", "/dest/a.png"), planner.Claim("/photos/a.jpg"));
+        var sketches = new OutputPlanner("/dest", basePath: null, ".sketch.png");
+        Assert.Equal("/dest/a.sketch.png", sketches.Claim("/x/a.tsk").Path);
+        Assert.Equal("/dest/a.tsk.sketch.png", sketches.Claim("/y/a.tsk").Path);
     }
 
     [Fact]
     public void MirroredJobsKeepTheRelativeTree()
     {
         var planner = new OutputPlanner("/dest", "/photos/");
-        Assert.Equal("/dest/2019/trip/a.tsk", planner.Claim("/photos/2019/trip/a.jpg"));
-        Assert.Equal("/dest/2020/a.tsk", planner.Claim("/photos/2020/a.jpg"));
-        Assert.Equal("/dest/b.tsk", planner.Claim("/photos/b.png"));
+        Assert.Equal("/dest/2019/trip/a.tsk", planner.Claim("/photos/2019/trip/a.jpg").Path);
+        Assert.Equal("/dest/2020/a.tsk", planner.Claim("/photos/2020/a.jpg").Path);
+        Assert.Equal("/dest/b.tsk", planner.Claim("/photos/b.png").Path);
         Assert.Equal("2019/trip/a.jpg", planner.RelativePath("/photos/2019/trip/a.jpg"));
         Assert.Equal("SourceOutsideBasePath", Assert.Throws<SourceOutsideBaseException>(() => planner.Claim("/elsewhere/c.jpg")).ErrorId);
         Assert.Throws<SourceOutsideBaseException>(() => planner.Claim("/photos-old/c.jpg"));
@@ -112,6 +127,38 @@ public class JobLogTests
         Assert.Equal(1, s.GetProperty("written").GetInt32());
         Assert.Equal(1, s.GetProperty("failed").GetInt32());
         Assert.Equal(10.0, s.GetProperty("reductionFactor").GetDouble());
+    }
+
+    [Fact]
+    public void ADecodeJobsLinesCarryOnlyWhatADecodeJobDoes()
+    {
+        // Expand-TextSketch -LogPath: no source removal, captions, source bytes or reduction factor to report.
+        using var folder = new TempFolder();
+        string path = folder.File("expand.jsonl");
+        using (var log = new JobLog(path))
+        {
+            log.Write(new JobLogEntry { Source = "a.tsk", Output = "a.png", Status = JobItemStatus.Written, Bytes = 1234 });
+            log.Write(new JobLogEntry { Source = "b.jpg", Output = "b.tsk", Status = JobItemStatus.Written, SourceRemoved = false });
+            var summary = new JobSummary { Expanding = true, Renamed = 1, Seconds = 0.5 };
+            summary.Add(JobItemStatus.Written, 0, 0);
+            summary.Add(JobItemStatus.Skipped, 0, 0);
+            summary.Add(JobItemStatus.Failed, 0, 0);
+            log.WriteSummary(summary);
+        }
+
+        string[] lines = File.ReadAllLines(path);
+        using JsonDocument decoded = JsonDocument.Parse(lines[0]);
+        Assert.False(decoded.RootElement.TryGetProperty("sourceRemoved", out _));
+        using JsonDocument encoded = JsonDocument.Parse(lines[1]);
+        Assert.False(encoded.RootElement.GetProperty("sourceRemoved").GetBoolean());
+        using JsonDocument last = JsonDocument.Parse(lines[2]);
+        JsonElement s = last.RootElement.GetProperty("summary");
+        Assert.Equal(["written", "skipped", "failed", "renamed", "seconds"], s.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, s.GetProperty("written").GetInt32());
+        Assert.Equal(1, s.GetProperty("skipped").GetInt32());
+        Assert.Equal(1, s.GetProperty("failed").GetInt32());
+        Assert.Equal(1, s.GetProperty("renamed").GetInt32());
+        Assert.Equal(0.5, s.GetProperty("seconds").GetDouble());
     }
 
     [Fact]
@@ -183,5 +230,28 @@ public class SourceRemovalTests
         Assert.Equal(1, AtomicFile.RemoveStaleTemporaries(output));
         Assert.False(File.Exists(stale));
         Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
+    }
+
+    [Fact]
+    public void AJobListsEachOutputFolderOnceAndRemovesOnlyTheLeftoversOfWhatItWrites()
+    {
+        using var folder = new TempFolder();
+        string a = folder.File("a.tsk");
+        string b = folder.File("b.tsk");
+        string staleA = AtomicFile.TemporaryPathFor(a);
+        string staleB = AtomicFile.TemporaryPathFor(b);
+        File.WriteAllText(staleA, "half");
+        var temporaries = new StaleTemporaries();
+
+        Assert.Equal(1, temporaries.RemoveFor(a));
+        // Written after the folder was listed: another writer's file, left alone.
+        File.WriteAllText(staleB, "in flight");
+        Assert.Equal(0, temporaries.RemoveFor(b));
+        Assert.Equal(0, temporaries.RemoveFor(a));
+        Assert.False(File.Exists(staleA));
+        Assert.True(File.Exists(staleB));
+        Assert.Equal("a.tsk", AtomicFile.TargetOf(Path.GetFileName(staleA)));
+        Assert.Null(AtomicFile.TargetOf(".a.tsk.notours.tmp"));
+        Assert.Null(AtomicFile.TargetOf("a.tsk"));
     }
 }

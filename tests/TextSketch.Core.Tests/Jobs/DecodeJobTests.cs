@@ -120,6 +120,65 @@ public sealed class DecodeJobTests : IDisposable
     }
 
     [Fact]
+    public void SameNamedRecordsGetDistinctImagesByTheEncodersRuleAndResumeToTheSameNames()
+    {
+        string other = Directory.CreateDirectory(_folder.File("other")).FullName;
+        File.Copy(Record(2), Path.Combine(other, "p1.tsk"));
+        DecodeSource[] sources = [DecodeSource.FromFile(Record(1)), DecodeSource.FromFile(Path.Combine(other, "p1.tsk"))];
+        string log = _folder.File("expand.jsonl");
+        var host = new RecordingHost();
+        List<DecodeOutcome> first;
+        using (var job = new DecodeJob(Options("Preview") with { LogPath = log }, host))
+        {
+            first = RunAll(job, sources);
+            Assert.Equal(1, job.Summary.Renamed);
+        }
+
+        Assert.All(first, o => Assert.Null(o.Error));
+        Assert.Equal([Path.Combine(Path.GetFullPath(_out), "p1.png"), Path.Combine(Path.GetFullPath(_out), "p1.tsk.png")], first.Select(o => o.Output));
+        Assert.Equal((104, 64), PngSize(first[0].Output));
+        Assert.Equal((112, 64), PngSize(first[1].Output));
+        string warning = Assert.Single(host.Warnings, w => w.Contains("already the output of an earlier item", StringComparison.Ordinal));
+        Assert.Contains("p1.tsk.png", warning, StringComparison.Ordinal);
+        JsonElement renamed = File.ReadLines(log).Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.TryGetProperty("clashedWith", out _));
+        Assert.EndsWith("p1.png", renamed.GetProperty("clashedWith").GetString(), StringComparison.Ordinal);
+
+        // The rerun (after Ctrl+C, say) maps each record to the same image: both skipped, no errors, nothing asked.
+        var rerun = new RecordingHost();
+        using (var job = new DecodeJob(Options("Preview") with { SkipExisting = true }, rerun))
+        {
+            Assert.Equal([JobItemStatus.Skipped, JobItemStatus.Skipped], RunAll(job, sources).Select(o => o.Status));
+        }
+
+        Assert.DoesNotContain(rerun.Asked, a => a.Action.StartsWith("Write", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SkippedRecordsAreNeverAnnouncedAsWrites()
+    {
+        using (var job = new DecodeJob(Options("Preview"), new RecordingHost()))
+        {
+            RunAll(job, Files(1));
+        }
+
+        var whatIf = new RecordingHost { Allow = false };
+        using (var job = new DecodeJob(Options("Preview") with { SkipExisting = true }, whatIf))
+        {
+            Assert.Equal([JobItemStatus.Skipped], RunAll(job, Files(1, 2)).Select(o => o.Status));
+        }
+
+        Assert.Equal([Path.Combine(Path.GetFullPath(_out), "p2.png")], whatIf.Asked.Where(a => a.Action.StartsWith("Write", StringComparison.Ordinal)).Select(a => a.Target));
+        Assert.Contains(whatIf.Notes, n => n.StartsWith("Skipped '" + Record(1), StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(_out, "p2.png")));
+    }
+
+    private static (int Width, int Height) PngSize(string path)
+    {
+        RgbImage image = ImageReader.Read(path);
+        return (image.Width, image.Height);
+    }
+
+    [Fact]
     public void ThePixelLimitRefusesARecordBeforeAnyDecoderRuns()
     {
         using var job = new DecodeJob(Options("Preview") with { Decode = new DecodeOptions { Decoder = "Preview", MaxPixels = 108 * 64 } }, new RecordingHost());

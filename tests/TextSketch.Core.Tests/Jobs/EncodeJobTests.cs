@@ -103,6 +103,37 @@ public sealed class EncodeJobTests : IDisposable
         Assert.Contains(host.Notes, n => n.StartsWith("Skipped", StringComparison.Ordinal));
         Assert.Equal(1, job.Summary.Skipped);
         Assert.Equal(1, job.Summary.Written);
+        // The skipped source is never announced as a write (-WhatIf, -Verbose, -Confirm): only the replaced one is.
+        Assert.Equal([Path.Combine(Path.GetFullPath(_out), "p2.tsk")], host.Asked.Where(a => a.Action.StartsWith("Write", StringComparison.Ordinal)).Select(a => a.Target));
+    }
+
+    [Fact]
+    public void SameNamedSourcesGetDistinctRecordsWithAWarningAndResumeToTheSameNames()
+    {
+        string other = Directory.CreateDirectory(_folder.File("other")).FullName;
+        File.Copy(Photo(2), Path.Combine(other, "p1.png"));
+        string[] sources = [Photo(1), Path.Combine(other, "p1.png"), Photo(3)];
+        var host = new RecordingHost();
+        List<EncodeOutcome> first;
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, Caption = "a photo" }, host))
+        {
+            first = RunAll(job, sources);
+            Assert.Equal(1, job.Summary.Renamed);
+        }
+
+        string dest = Path.GetFullPath(_out);
+        Assert.Equal([Path.Combine(dest, "p1.tsk"), Path.Combine(dest, "p1.png.tsk"), Path.Combine(dest, "p3.tsk")], first.Select(o => o.Destination));
+        Assert.Contains("'" + Path.Combine(other, "p1.png") + "' is written as '" + Path.Combine(dest, "p1.png.tsk") + "'", Assert.Single(host.Warnings), StringComparison.Ordinal);
+
+        var rerun = new RecordingHost();
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, Caption = "a photo", SkipExisting = true }, rerun))
+        {
+            List<EncodeOutcome> again = RunAll(job, sources);
+            Assert.All(again, o => Assert.Equal(JobItemStatus.Skipped, o.Status));
+            Assert.Equal(first.Select(o => o.Record!.Bytes), again.Select(o => o.Record!.Bytes));
+        }
+
+        Assert.DoesNotContain(rerun.Asked, a => a.Action.StartsWith("Write", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -147,6 +178,28 @@ public sealed class EncodeJobTests : IDisposable
         Assert.True(File.Exists(Photo(1)));
         Assert.Contains(host.Asked, a => a.Action == "Create folder");
         Assert.Contains(host.Asked, a => a.Target == Path.Combine(_out, "p1.tsk") && a.Action.StartsWith("Write TextSketch record", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WhatIfSaysWhichSourcesWouldBeRemoved()
+    {
+        // -WhatIf declines the write, so the removal is never asked about on its own: the write's action names it.
+        var host = new RecordingHost { Allow = false };
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out, RemoveSource = true }, host))
+        {
+            Assert.Empty(RunAll(job, [Photo(1)]));
+        }
+
+        (string _, string action) = Assert.Single(host.Asked, a => a.Target == Path.Combine(_out, "p1.tsk"));
+        Assert.Equal($"Write TextSketch record of '{Photo(1)}', then remove the source once the record is verified", action);
+
+        var plain = new RecordingHost { Allow = false };
+        using (var job = new EncodeJob(new EncodeJobOptions { Destination = _out }, plain))
+        {
+            RunAll(job, [Photo(1)]);
+        }
+
+        Assert.Equal($"Write TextSketch record of '{Photo(1)}'", Assert.Single(plain.Asked, a => a.Target == Path.Combine(_out, "p1.tsk")).Action);
     }
 
     [Fact]

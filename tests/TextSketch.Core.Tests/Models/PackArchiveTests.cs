@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
+using TextSketch.Core.Packs;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Tests.Support;
 
@@ -140,6 +141,7 @@ public sealed class PackArchiveTests : IDisposable
         Manifest = manifest,
         Root = _root.Path,
         Timeout = TimeSpan.FromSeconds(20),
+        ContentCheck = PackModelCheck.Instance,
     };
 
     /// <summary>Two files for this machine's platform and one for another, all from one archive.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
+using TextSketch.Core.Packs;
 using TextSketch.Core.Tests.Support;
 
 namespace TextSketch.Core.Tests.Models;
@@ -15,7 +16,7 @@ public sealed class PackInstallerTests : IDisposable
 
     public PackInstallerTests()
     {
-        _server.Serve("repo/onnx/model.onnx", _weights);
+        _server.Serve("repo/weights/model.bin", _weights);
         _server.Serve("repo/vocab.json", _vocab);
     }
 
@@ -32,7 +33,7 @@ public sealed class PackInstallerTests : IDisposable
 
         Assert.False(result.AlreadyInstalled);
         string pack = Path.Combine(_root.Path, "tiny");
-        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(pack, "onnx", "model.onnx")));
+        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(pack, "weights", "model.bin")));
         Assert.Equal(_vocab, File.ReadAllBytes(Path.Combine(pack, "vocab.json")));
         ModelManifest installed = ModelManifest.Load(Path.Combine(pack, ModelManifest.InstalledFileName));
         Assert.All(installed.Files, f => Assert.NotNull(f.Sha256));
@@ -61,12 +62,12 @@ public sealed class PackInstallerTests : IDisposable
     [Fact]
     public void ResumesABrokenDownloadWithARangeRequest()
     {
-        _server.CutAfter("repo/onnx/model.onnx", 100_000);
+        _server.CutAfter("repo/weights/model.bin", 100_000);
 
         PackInstaller.Install(Request(Manifest()), _observer);
 
-        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(_root.Path, "tiny", "onnx", "model.onnx")));
-        var requests = _server.Requests.Where(r => r.Path == "repo/onnx/model.onnx").ToList();
+        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(_root.Path, "tiny", "weights", "model.bin")));
+        var requests = _server.Requests.Where(r => r.Path == "repo/weights/model.bin").ToList();
         Assert.Equal(2, requests.Count);
         Assert.Null(requests[0].Range);
         Assert.Equal("bytes=100000-", requests[1].Range);
@@ -76,20 +77,20 @@ public sealed class PackInstallerTests : IDisposable
     [Fact]
     public void AnInterruptedInstallLeavesNoPackAndTheNextRunResumes()
     {
-        _server.CutAfter("repo/onnx/model.onnx", 120_000);
+        _server.CutAfter("repo/weights/model.bin", 120_000);
 
         var error = Assert.Throws<ModelDownloadException>(() => PackInstaller.Install(Request(Manifest()) with { MaxAttempts = 1 }, _observer));
 
         Assert.Equal("ModelDownloadInterrupted", error.ErrorId);
         Assert.Null(InstalledPack.Find(_root.Path, "tiny"));
         Assert.False(Directory.Exists(Path.Combine(_root.Path, "tiny")));
-        string part = Path.Combine(_root.Path, PackInstaller.StagingFolderName, "tiny", "onnx", "model.onnx.part");
+        string part = Path.Combine(_root.Path, PackInstaller.StagingFolderName, "tiny", "weights", "model.bin.part");
         Assert.Equal(120_000, new FileInfo(part).Length);
 
         InstallResult result = PackInstaller.Install(Request(Manifest()), _observer);
 
-        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(result.Pack.Directory, "onnx", "model.onnx")));
-        Assert.Equal("bytes=120000-", _server.Requests.Last(r => r.Path == "repo/onnx/model.onnx").Range);
+        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(result.Pack.Directory, "weights", "model.bin")));
+        Assert.Equal("bytes=120000-", _server.Requests.Last(r => r.Path == "repo/weights/model.bin").Range);
     }
 
     [Fact]
@@ -97,12 +98,12 @@ public sealed class PackInstallerTests : IDisposable
     {
         byte[] tampered = (byte[])_weights.Clone();
         tampered[12345] ^= 0xFF;
-        _server.Serve("repo/onnx/model.onnx", tampered);
+        _server.Serve("repo/weights/model.bin", tampered);
 
         var error = Assert.Throws<ModelDownloadException>(() => PackInstaller.Install(Request(Manifest()), _observer));
 
         Assert.Equal("ModelFileHashMismatch", error.ErrorId);
-        Assert.Contains("onnx/model.onnx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("weights/model.bin", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_root.Path, "tiny")));
         Assert.Empty(Directory.GetFiles(_root.Path, "*.part", SearchOption.AllDirectories));
     }
@@ -112,7 +113,7 @@ public sealed class PackInstallerTests : IDisposable
     [InlineData(+10)]
     public void RefusesAFileOfTheWrongSize(int difference)
     {
-        _server.Serve("repo/onnx/model.onnx", Bytes(_weights.Length + difference, 1));
+        _server.Serve("repo/weights/model.bin", Bytes(_weights.Length + difference, 1));
 
         var error = Assert.Throws<ModelDownloadException>(() => PackInstaller.Install(Request(Manifest()), _observer));
 
@@ -128,7 +129,7 @@ public sealed class PackInstallerTests : IDisposable
     [InlineData("onnx\\..\\evil.onnx")]
     public void RefusesPathsThatEscapeThePackFolder(string path)
     {
-        string json = Manifest().ToJson().Replace("\"onnx/model.onnx\"", System.Text.Json.JsonSerializer.Serialize(path), StringComparison.Ordinal);
+        string json = Manifest().ToJson().Replace("\"weights/model.bin\"", System.Text.Json.JsonSerializer.Serialize(path), StringComparison.Ordinal);
 
         var error = Assert.Throws<ModelPackException>(() => ModelManifest.Parse(json, "evil.json"));
 
@@ -142,7 +143,7 @@ public sealed class PackInstallerTests : IDisposable
         Directory.CreateDirectory(outside);
         string staging = Path.Combine(_root.Path, PackInstaller.StagingFolderName, "tiny");
         Directory.CreateDirectory(staging);
-        Directory.CreateSymbolicLink(Path.Combine(staging, "onnx"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(staging, "weights"), outside);
 
         var error = Assert.Throws<ModelPackException>(() => PackInstaller.Install(Request(Manifest()), _observer));
 
@@ -160,7 +161,7 @@ public sealed class PackInstallerTests : IDisposable
 
         InstallResult result = PackInstaller.Install(Request(Manifest()) with { Root = linked }, _observer);
 
-        Assert.True(File.Exists(Path.Combine(real, "tiny", "onnx", "model.onnx")));
+        Assert.True(File.Exists(Path.Combine(real, "tiny", "weights", "model.bin")));
         Assert.NotNull(InstalledPack.Find(linked, "tiny"));
         Assert.False(result.AlreadyInstalled);
     }
@@ -168,7 +169,7 @@ public sealed class PackInstallerTests : IDisposable
     [Fact]
     public void FetchesTheSameRelativePathsFromAMirror()
     {
-        _server.Serve("mirror/onnx/model.onnx", _weights);
+        _server.Serve("mirror/weights/model.bin", _weights);
         _server.Serve("mirror/vocab.json", _vocab);
         // The manifest's own host is a closed port: only the mirror can serve.
         ModelManifest manifest = Manifest() with { BaseUri = "http://127.0.0.1:9/repo/" };
@@ -226,7 +227,7 @@ public sealed class PackInstallerTests : IDisposable
         InstallResult forced = PackInstaller.Install(Request(Manifest()) with { Force = true }, _observer);
         Assert.False(forced.AlreadyInstalled);
         Assert.Equal(requests * 2, _server.Requests.Count);
-        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(forced.Pack.Directory, "onnx", "model.onnx")));
+        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(forced.Pack.Directory, "weights", "model.bin")));
         Assert.DoesNotContain(Directory.GetDirectories(_root.Path), d => Path.GetFileName(d).StartsWith('.'));
     }
 
@@ -235,12 +236,13 @@ public sealed class PackInstallerTests : IDisposable
     {
         _server.Serve("mine/manifest.json", System.Text.Encoding.UTF8.GetBytes(
             """{ "name": "mine", "kind": "Sketch", "files": [ { "path": "edges.onnx", "role": "hed" } ] }"""));
-        _server.Serve("mine/edges.onnx", _vocab);
+        byte[] edges = File.ReadAllBytes(Path.Combine(TinyPacks.ModelRoot, "hed", "hed.onnx"));
+        _server.Serve("mine/edges.onnx", edges);
 
         (ModelManifest manifest, Uri location) = ModelCatalog.LoadManifest(new Uri(_server.BaseUri, "mine/manifest.json").ToString(), TimeSpan.FromSeconds(10));
-        InstallResult result = PackInstaller.Install(new InstallRequest { Manifest = manifest, Root = _root.Path, ManifestLocation = location }, _observer);
+        InstallResult result = PackInstaller.Install(new InstallRequest { Manifest = manifest, Root = _root.Path, ManifestLocation = location, ContentCheck = PackModelCheck.Instance }, _observer);
 
-        Assert.Equal(_vocab, File.ReadAllBytes(result.Pack.PathOf("hed")));
+        Assert.Equal(edges, File.ReadAllBytes(result.Pack.PathOf("hed")));
         Assert.Equal(["edges.onnx"], result.PinnedFiles);
     }
 
@@ -248,13 +250,13 @@ public sealed class PackInstallerTests : IDisposable
     public void InstallsFromFileUris()
     {
         string source = Path.Combine(_root.Path, "source");
-        Directory.CreateDirectory(Path.Combine(source, "onnx"));
-        File.WriteAllBytes(Path.Combine(source, "onnx", "model.onnx"), _weights);
+        Directory.CreateDirectory(Path.Combine(source, "weights"));
+        File.WriteAllBytes(Path.Combine(source, "weights", "model.bin"), _weights);
         File.WriteAllBytes(Path.Combine(source, "vocab.json"), _vocab);
 
         InstallResult result = PackInstaller.Install(Request(Manifest() with { BaseUri = new Uri(source + "/").ToString() }), _observer);
 
-        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(result.Pack.Directory, "onnx", "model.onnx")));
+        Assert.Equal(_weights, File.ReadAllBytes(Path.Combine(result.Pack.Directory, "weights", "model.bin")));
     }
 
     private InstallRequest Request(ModelManifest manifest) => new()
@@ -262,6 +264,7 @@ public sealed class PackInstallerTests : IDisposable
         Manifest = manifest,
         Root = _root.Path,
         Timeout = TimeSpan.FromSeconds(20),
+        ContentCheck = PackModelCheck.Instance,
     };
 
     private ModelManifest Manifest() => new()
@@ -271,7 +274,7 @@ public sealed class PackInstallerTests : IDisposable
         BaseUri = new Uri(_server.BaseUri, "repo/").ToString(),
         Files =
         [
-            new ModelFile { Path = "onnx/model.onnx", Size = _weights.Length, Sha256 = Sha(_weights), Role = "hed" },
+            new ModelFile { Path = "weights/model.bin", Size = _weights.Length, Sha256 = Sha(_weights), Role = "weights" },
             new ModelFile { Path = "vocab.json", Size = _vocab.Length, Sha256 = Sha(_vocab), Role = "vocab" },
         ],
     };

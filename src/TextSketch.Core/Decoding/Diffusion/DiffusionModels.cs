@@ -12,11 +12,14 @@ namespace TextSketch.Core.Decoding.Diffusion;
 /// </summary>
 internal sealed class TextEncoderModel
 {
+    /// <summary>What the pipeline needs of the text encoder (also checkable on its own: <see cref="OnnxSignature.Check"/>).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new(
+        [new TensorSpec("input_ids", [TensorElementType.Int32, TensorElementType.Int64], 2)],
+        [TensorSpec.Float("last_hidden_state", 3)]);
+
     public TextEncoderModel(OnnxModel model)
     {
-        OnnxSignature.Require(model,
-            [new TensorSpec("input_ids", [TensorElementType.Int32, TensorElementType.Int64], 2)],
-            [TensorSpec.Float("last_hidden_state", 3)]);
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
         Model = model;
         IdsType = model.InputMetadata["input_ids"].ElementDataType;
         int[] dims = model.InputMetadata["input_ids"].Dimensions;
@@ -60,11 +63,12 @@ internal sealed class UnetModel
 {
     public static readonly string[] CoreInputs = ["sample", "timestep", "encoder_hidden_states"];
 
+    /// <summary>The inputs every UNet export has (the timestep's type and the residuals are read from the file).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new([TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3)], []);
+
     public UnetModel(OnnxModel model)
     {
-        OnnxSignature.Require(model,
-            [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3)],
-            []);
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
         Model = model;
         Timestep = TimestepInput.Read(model);
         SampleType = model.InputMetadata["sample"].ElementDataType;
@@ -105,11 +109,14 @@ internal sealed class UnetModel
 /// <summary>The ControlNet: sample, timestep, text states, condition image (+ optional conditioning scale) to residuals.</summary>
 internal sealed class ControlNetModel
 {
+    /// <summary>The inputs every ControlNet export has (its residual outputs are paired with the UNet's inputs).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new(
+        [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3), TensorSpec.Float("controlnet_cond", 4)],
+        []);
+
     public ControlNetModel(OnnxModel model, UnetModel unet)
     {
-        OnnxSignature.Require(model,
-            [TensorSpec.Float("sample", 4), TensorSpec.Float("encoder_hidden_states", 3), TensorSpec.Float("controlnet_cond", 4)],
-            []);
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
         Model = model;
         Timestep = TimestepInput.Read(model);
         SampleType = model.InputMetadata["sample"].ElementDataType;
@@ -176,9 +183,12 @@ internal sealed class VaeDecoderModel
     public const string Input = "latent_sample";
     public const string Output = "sample";
 
+    /// <summary>What the pipeline needs of the VAE decoder (also checkable on its own: <see cref="OnnxSignature.Check"/>).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new([TensorSpec.Float(Input, 4)], [TensorSpec.Float(Output, 4)]);
+
     public VaeDecoderModel(OnnxModel model)
     {
-        OnnxSignature.Require(model, [TensorSpec.Float(Input, 4)], [TensorSpec.Float(Output, 4)]);
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
         Model = model;
         InputType = model.InputMetadata[Input].ElementDataType;
     }
@@ -206,9 +216,12 @@ internal sealed class VaeEncoderModel
     public const int LatentChannels = 4;
     public const int Downsampling = 8;
 
+    /// <summary>The input every VAE encoder export has (its output, sample or moments, is read from the file).</summary>
+    public static OnnxSignatureSpec Signature { get; } = new([TensorSpec.Float(Input, 4)], []);
+
     public VaeEncoderModel(OnnxModel model, IReadOnlyList<NoiseInput> noiseInputs)
     {
-        OnnxSignature.Require(model, [TensorSpec.Float(Input, 4)], []);
+        OnnxSignature.Require(model, Signature.Inputs, Signature.Outputs);
         Model = model;
         InputType = model.InputMetadata[Input].ElementDataType;
         (Output, NodeMetadata output) = model.OutputMetadata.Select(kv => (kv.Key, kv.Value)).First();

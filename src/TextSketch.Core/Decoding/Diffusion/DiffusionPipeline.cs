@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TextSketch.Core.Decoding.Diffusion.Schedulers;
@@ -139,8 +140,9 @@ public sealed class DiffusionPipeline : IDisposable
         int run = Math.Min((int)(steps * strength), steps);
         if (run < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(strength), strength,
-                $"Strength {strength} of {steps} steps runs no denoising step (floor({steps} x {strength}) = 0); use a strength of at least {1.0 / steps:0.###} or more steps.");
+            // A strength in (0, 1] is valid on its own; that it runs no step with these steps is the user's to change.
+            throw new TextSketchException("StrengthTooLow", string.Create(CultureInfo.InvariantCulture,
+                $"-Strength {strength} of {steps} steps runs no denoising step (floor({steps} x {strength}) = 0); use a strength of at least {1.0 / steps:0.###} or more steps."));
         }
 
         return run;

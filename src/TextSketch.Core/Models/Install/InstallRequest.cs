@@ -15,6 +15,14 @@ public sealed record InstallRequest
     /// <summary>Fetch the same relative paths from this base URI instead (an internal mirror).</summary>
     public Uri? Mirror { get; init; }
 
+    /// <summary>Accept files the manifest gives no sha256 for from <see cref="Mirror"/> (their hash is then pinned
+    /// from the mirror's copy); without it such a pack is refused before anything is downloaded.</summary>
+    public bool TrustMirror { get; init; }
+
+    /// <summary>What the pack's files must pass before it counts as installed (the module's: every ONNX model loads
+    /// and has its role's signature, <c>TextSketch.Core.Packs.PackModelCheck</c>).</summary>
+    public required IPackContentCheck ContentCheck { get; init; }
+
     /// <summary>Reinstall even when the pack is already installed.</summary>
     public bool Force { get; init; }
 
@@ -53,7 +61,7 @@ public interface IInstallObserver
 {
     void Progress(InstallProgress progress);
 
-    /// <summary>Something the user should be told (e.g. a hash that was pinned on first download).</summary>
+    /// <summary>Something the user should be told (e.g. a hash that was pinned from a download).</summary>
     void Notice(string message);
 }
 

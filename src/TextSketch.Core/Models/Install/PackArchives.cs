@@ -53,10 +53,13 @@ internal sealed class PackArchives
     }
 
     /// <summary>Writes <paramref name="file"/>'s entry of its archive, or what its conversion makes of it
-    /// (<see cref="PackConversions"/>), to <paramref name="partPath"/>.</summary>
-    public void Extract(ModelFile file, string partPath, FileFetcher fetcher, IInstallObserver observer, CancellationToken cancellationToken)
+    /// (<see cref="PackConversions"/>), to <paramref name="partPath"/>. <paramref name="source"/> is where the
+    /// archive comes from (<see cref="PackSources.ResolveDownload"/>: resolved like a pack file whose path is the
+    /// archive's relative URI, so a mirror holding the same relative paths — a NuGet flat container, the NuGet global
+    /// packages folder — serves it too).</summary>
+    public void Extract(ModelFile file, Uri source, string partPath, FileFetcher fetcher, IInstallObserver observer, CancellationToken cancellationToken)
     {
-        string archivePath = Download(ArchiveOf(file), fetcher, observer, cancellationToken);
+        string archivePath = Download(ArchiveOf(file), source, fetcher, observer, cancellationToken);
         if (file.Convert is not null)
         {
             PackConversions.Run(file, _manifest, archivePath, partPath, _request.Conversions, cancellationToken);
@@ -71,9 +74,9 @@ internal sealed class PackArchives
             throw new ModelDownloadException("ModelFileSizeMismatch", $"'{file.Entry}' in '{file.Archive}' is {entry.Length:N0} bytes; the manifest of '{_manifest.Name}' expects {size:N0}.");
         }
 
-        using Stream source = entry.Open();
+        using Stream extracted = entry.Open();
         using var target = new FileStream(partPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        source.CopyTo(target);
+        extracted.CopyTo(target);
     }
 
     /// <summary>Removes the downloaded archives (the pack keeps only its files).</summary>
@@ -96,17 +99,13 @@ internal sealed class PackArchives
             ?? throw new ModelPackException("ModelManifestInvalid", $"The manifest of '{_manifest.Name}' extracts '{file.Path}' from '{file.Archive}', which its \"archives\" list does not describe.");
     }
 
-    private string Download(ModelArchive archive, FileFetcher fetcher, IInstallObserver observer, CancellationToken cancellationToken)
+    private string Download(ModelArchive archive, Uri source, FileFetcher fetcher, IInstallObserver observer, CancellationToken cancellationToken)
     {
         if (_downloaded.TryGetValue(archive.Uri, out string? done))
         {
             return done;
         }
 
-        // Resolved like a pack file whose path is the archive's relative URI: a mirror holding the same relative
-        // paths (a NuGet flat container, or the NuGet global packages folder) serves it too.
-        var asFile = new ModelFile { Path = archive.Uri, Uri = archive.Uri, Size = archive.Size, Sha256 = archive.Sha256 };
-        Uri source = PackSources.Resolve(asFile, _manifest, _request.ManifestLocation, _request.Mirror);
         string name = Path.GetFileName(source.LocalPath);
         Directory.CreateDirectory(_folder);
         string target = Path.Combine(_folder, string.IsNullOrEmpty(name) ? "archive-" + _downloaded.Count : name);

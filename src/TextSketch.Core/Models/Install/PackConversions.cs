@@ -12,9 +12,10 @@ public interface IPackConversion
     string Name { get; }
 
     /// <summary>Writes the file made from <paramref name="sourcePath"/> (already checked against its manifest size and
-    /// sha256) to <paramref name="targetPath"/> and proves it usable — e.g. the converted graph loads and has the
-    /// signature its runner needs — so a pack counts as installed only when it can run. A source that cannot be
-    /// converted throws a <see cref="ModelPackException"/> that says why (one clear error for the user).</summary>
+    /// sha256) to <paramref name="targetPath"/>. The installer then checks the result like any pack file: against the
+    /// size and sha256 the manifest gives it (else pins them) and by <see cref="InstallRequest.ContentCheck"/> (an
+    /// ONNX graph loads and has its role's signature), so a pack counts as installed only when it can run. A source
+    /// that cannot be converted throws a <see cref="ModelPackException"/> that says why (one clear error for the user).</summary>
     void Convert(string sourcePath, string targetPath, string packName, CancellationToken cancellationToken);
 }
 

@@ -1,14 +1,16 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace TextSketch.Core.Models.Install;
 
 /// <summary>
-/// Installs a model pack so that it is either completely there or not there at all. Files download into a
-/// staging folder (&lt;root&gt;/.partial/&lt;name&gt;/), each into &lt;file&gt;.part first, resumable across runs;
-/// each is checked against the manifest's size and sha256 before it takes its real name; manifest.json is written
-/// last, and the staging folder then replaces &lt;root&gt;/&lt;name&gt;/ with one rename. Hashes the manifest does
-/// not know are pinned from the first download and reported.
+/// Installs a model pack so that it is either completely there or not there at all, in four steps: fetch each file
+/// into a staging folder (&lt;root&gt;/.partial/&lt;name&gt;/, each into &lt;file&gt;.part first, resumable across
+/// runs) — downloaded, extracted from its archive, or converted from its download on this machine
+/// (<see cref="InstallRequest.Conversions"/>) — and check it against the manifest's size and sha256 before it takes
+/// its real name (archives are checked against theirs first, and deleted once the files are out); check the pack's
+/// contents (<see cref="InstallRequest.ContentCheck"/>: every ONNX model loads and has its role's signature); pin
+/// the hashes the manifest does not know (<see cref="InstallPlan"/> has the rule for them); write manifest.json last
+/// and let the staging folder replace &lt;root&gt;/&lt;name&gt;/ with one rename. Any failure installs nothing.
 /// </summary>
 public static class PackInstaller
 {
@@ -18,6 +20,7 @@ public static class PackInstaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(request.ContentCheck);
         ModelManifest manifest = PackPlatforms.Require(request.Manifest);
         string name = CheckPackName(manifest.Name);
         CheckFiles(manifest);
@@ -35,90 +38,19 @@ public static class PackInstaller
                 $"'{final}' exists but holds no installed pack (no {ModelManifest.InstalledFileName}); move it away or use -Force to replace it.");
         }
 
+        InstallPlan.For(request).RequireTrustedSources();
         Directory.CreateDirectory(root);
         string stagingRoot = Path.Combine(root, StagingFolderName);
         string staging = Path.Combine(stagingRoot, name);
         Directory.CreateDirectory(staging);
         RefuseLinks(root, staging);
-
-        long? total = manifest.Files.All(f => f.Size is not null) ? manifest.TotalSize : null;
         CheckFreeSpace(staging, manifest);
 
-        using var fetcher = new FileFetcher(request.Timeout);
-        var clock = Stopwatch.StartNew();
+        var fetch = new FetchStep(manifest, request, staging, observer);
+        List<StagedFile> staged = fetch.Run(cancellationToken);
+        CheckContents(manifest, staged, request.ContentCheck, cancellationToken);
         var pinned = new List<string>();
-        var installedFiles = new List<ModelFile>();
-        long doneBefore = 0;
-        long downloaded = 0;
-        long lastReport = -1000;
-        PackArchives? archives = null;
-        for (int i = 0; i < manifest.Files.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ModelFile file = manifest.Files[i];
-            string target = ModelPaths.FileInPack(staging, file.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            RefuseLinks(staging, target);
-            string part = target + ".part";
-            Uri source = PackSources.Resolve(file, manifest, request.ManifestLocation, request.Mirror);
-
-            if (File.Exists(target) && Verify(target, file) is null)
-            {
-                // Finished and verified in an earlier run that stopped later on.
-                doneBefore += new FileInfo(target).Length;
-                installedFiles.Add(Pin(file, target, pinned, observer, announce: false));
-                continue;
-            }
-
-            File.Delete(target);
-            if (file.Archive is not null)
-            {
-                (archives ??= new PackArchives(manifest, request, staging)).Extract(file, part, fetcher, observer, cancellationToken);
-            }
-            else
-            {
-                long startOfFile = File.Exists(part) ? new FileInfo(part).Length : 0;
-                long fileDone = startOfFile;
-                for (int attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        fetcher.Fetch(source, part, file.Size, (length, fileTotal) =>
-                        {
-                            // A server that ignores the Range request starts the file again from zero.
-                            downloaded += Math.Max(0, length - fileDone);
-                            fileDone = length;
-                            long now = clock.ElapsedMilliseconds;
-                            if (now - lastReport >= 200 || length == (file.Size ?? fileTotal))
-                            {
-                                lastReport = now;
-                                double rate = now > 0 ? downloaded * 1000.0 / now : 0;
-                                observer.Progress(new InstallProgress(name, file.Path, i + 1, manifest.Files.Count, doneBefore + length, total, length, file.Size ?? fileTotal, rate));
-                            }
-                        }, cancellationToken);
-                        break;
-                    }
-                    catch (ModelDownloadException e) when (e.ErrorId is "ModelDownloadInterrupted" or "ModelDownloadTimeout" && attempt < request.MaxAttempts)
-                    {
-                        observer.Notice($"{e.Message} Retrying ({attempt + 1} of {request.MaxAttempts}).");
-                    }
-                }
-            }
-
-            string? problem = Verify(part, file);
-            if (problem is not null)
-            {
-                File.Delete(part);
-                throw new ModelDownloadException(problem.StartsWith("size", StringComparison.Ordinal) ? "ModelFileSizeMismatch" : "ModelFileHashMismatch",
-                    $"'{file.Path}' of the pack '{name}' from '{source}' does not match its manifest: {problem}. The download was discarded; nothing was installed.");
-            }
-
-            File.Move(part, target, overwrite: true);
-            doneBefore += new FileInfo(target).Length;
-            installedFiles.Add(Pin(file, target, pinned, observer, announce: true));
-        }
-
-        archives?.Delete();
+        List<ModelFile> installedFiles = staged.Select(file => Pin(file, pinned, observer, request.Mirror)).ToList();
 
         // manifest.json last: its presence is what makes a folder an installed pack.
         ModelManifest installed = manifest with { Files = installedFiles };
@@ -131,7 +63,27 @@ public static class PackInstaller
 
         InstalledPack pack = InstalledPack.Find(root, name)
             ?? throw new ModelPackException("ModelPackIncomplete", $"The pack '{name}' was moved into '{final}' but does not read back as installed.");
-        return new InstallResult(pack, AlreadyInstalled: false, downloaded, pinned);
+        return new InstallResult(pack, AlreadyInstalled: false, fetch.BytesDownloaded, pinned);
+    }
+
+    /// <summary>Every staged file through the content check; a file that fails is deleted (the next run fetches it
+    /// again) and the install stops with the check's error id, naming the file, its source and the reason.</summary>
+    private static void CheckContents(ModelManifest manifest, IReadOnlyList<StagedFile> staged, IPackContentCheck check, CancellationToken cancellationToken)
+    {
+        foreach (StagedFile file in staged)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                check.Check(manifest, file.Entry, file.Path);
+            }
+            catch (ModelPackException e)
+            {
+                File.Delete(file.Path);
+                throw new ModelPackException(e.ErrorId,
+                    $"'{file.Entry.Path}' of the pack '{manifest.Name}' (from '{file.Source}') is not a model the pack can use: {e.Message} The file was discarded; nothing was installed.", e);
+            }
+        }
     }
 
     /// <summary>A pack name is one plain folder name.</summary>
@@ -165,7 +117,7 @@ public static class PackInstaller
     }
 
     /// <summary>Null when the file matches its manifest entry, else what is wrong.</summary>
-    private static string? Verify(string path, ModelFile file)
+    internal static string? Verify(string path, ModelFile file)
     {
         long length = new FileInfo(path).Length;
         if (file.Size is long size && length != size)
@@ -185,21 +137,19 @@ public static class PackInstaller
         return null;
     }
 
-    private static ModelFile Pin(ModelFile file, string path, List<string> pinned, IInstallObserver observer, bool announce)
+    private static ModelFile Pin(StagedFile staged, List<string> pinned, IInstallObserver observer, Uri? mirror)
     {
-        long length = new FileInfo(path).Length;
+        ModelFile file = staged.Entry;
+        long length = new FileInfo(staged.Path).Length;
         if (file.Sha256 is not null)
         {
             return file with { Size = length, Sha256 = file.Sha256.ToLowerInvariant() };
         }
 
-        string hash = Sha256Of(path);
+        string hash = Sha256Of(staged.Path);
         pinned.Add(file.Path);
-        if (announce)
-        {
-            observer.Notice($"The manifest gives no sha256 for '{file.Path}'; pinned {hash} ({length:N0} bytes) from this download. Later checks use it.");
-        }
-
+        string from = staged.Origin is { } made ? $"the file {made}" : mirror is null ? "its first download" : $"the trusted mirror's copy ({staged.Source})";
+        observer.Notice($"The manifest gives no sha256 for '{file.Path}'; pinned {hash} ({length:N0} bytes) from {from}. Later checks use it.");
         return file with { Size = length, Sha256 = hash };
     }
 
@@ -211,7 +161,7 @@ public static class PackInstaller
 
     /// <summary>Refuses a symbolic link (or junction) anywhere from <paramref name="top"/> down to <paramref name="path"/>:
     /// a link would let a pack write or read outside its folder.</summary>
-    private static void RefuseLinks(string top, string path)
+    internal static void RefuseLinks(string top, string path)
     {
         string current = Path.GetFullPath(path);
         string stop = Path.GetFullPath(top).TrimEnd(Path.DirectorySeparatorChar);

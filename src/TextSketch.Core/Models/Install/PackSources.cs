@@ -31,6 +31,11 @@ public static class PackSources
             : new Uri(baseUri, reference);
     }
 
+    /// <summary>Where <paramref name="file"/>'s bytes come over the wire: its own source, or for a file extracted or
+    /// converted from an archive download, that download's (resolved like a file whose path is its relative URI).</summary>
+    public static Uri ResolveDownload(ModelFile file, ModelManifest manifest, Uri? manifestLocation, Uri? mirror) =>
+        Resolve(file.Archive is null ? file : new ModelFile { Path = file.Archive, Uri = file.Archive }, manifest, manifestLocation, mirror);
+
     /// <summary>A base URI that relative references resolve inside of (a trailing slash added).</summary>
     public static Uri AsFolder(Uri uri) =>
         uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");

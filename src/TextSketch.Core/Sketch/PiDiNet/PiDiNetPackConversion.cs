@@ -1,14 +1,14 @@
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Models.Torch;
-using TextSketch.Core.Onnx;
 
 namespace TextSketch.Core.Sketch.PiDiNet;
 
 /// <summary>
 /// "convert": "pidinet-checkpoint" — the install step of the pidinet pack: the downloaded (and hash-checked) PyTorch
-/// checkpoint becomes the ONNX graph of <see cref="PiDiNetConverter"/>, which must then load in ONNX Runtime with
-/// the signature <see cref="PiDiNetRunner"/> needs. A file that is no PiDiNet checkpoint — damaged, foreign, another
-/// network's weights — is one <see cref="TorchCheckpointException"/> naming the file and the reason.
+/// checkpoint becomes the ONNX graph of <see cref="PiDiNetConverter"/>; the installer then checks it like any pack
+/// file (its pinned size and sha256, and the content check: it loads with the signature <see cref="PiDiNetRunner"/>
+/// needs for its role). A file that is no PiDiNet checkpoint — damaged, foreign, another network's weights — is one
+/// <see cref="TorchCheckpointException"/> naming the file and the reason.
 /// </summary>
 public sealed class PiDiNetPackConversion : IPackConversion
 {
@@ -31,6 +31,5 @@ public sealed class PiDiNetPackConversion : IPackConversion
 
         cancellationToken.ThrowIfCancellationRequested();
         File.WriteAllBytes(targetPath, graph);
-        OnnxSignature.Check(targetPath, $"{packName}/{PiDiNetRunner.ModelRole}", PiDiNetRunner.Signature);
     }
 }

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Models.Torch;
 using TextSketch.Core.Onnx;
+using TextSketch.Core.Packs;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Sketch.PiDiNet;
 using TextSketch.Core.Tests.Models.Torch;
@@ -125,6 +127,7 @@ public sealed class PiDiNetPackInstallTests : IDisposable
         {
             Manifest = mine,
             Root = _root.Path,
+            ContentCheck = PackModelCheck.Instance,
             Conversions = SketchModels.Conversions,
         }, new Observer()));
 
@@ -156,11 +159,97 @@ public sealed class PiDiNetPackInstallTests : IDisposable
         Assert.Equal("ModelManifestInvalid", e.ErrorId);
     }
 
+    [Fact]
+    public void WhatIf_counts_the_checkpoint_download_and_a_mirror_needs_no_trust()
+    {
+        var request = new InstallRequest { Manifest = SharedPiDiNetData.ShippedManifest(), Root = _root.Path, ContentCheck = PackModelCheck.Instance };
+        InstallPlan plan = InstallPlan.For(request);
+
+        // What comes over the wire is the checkpoint (2,871,148 bytes), not the graph made from it (2,897,912).
+        Assert.Equal(2_871_148, plan.DownloadBytes);
+        Assert.Equal(1, plan.Downloads);
+        Assert.Equal(
+            "Install model pack 'pidinet' (1 file converted on this machine, download 2.7 MiB) from github.com; every file checked against the sha256 " +
+            "in the manifest; the ONNX model is loaded and signature-checked before the pack counts as installed",
+            plan.Describe(PackModelCheck.Instance));
+
+        InstallPlan mirrored = InstallPlan.For(request with { Mirror = new Uri(_server.BaseUri, "mirror/") });
+        Assert.False(mirrored.Refused);
+        Assert.Empty(mirrored.UncheckedFiles);
+        mirrored.RequireTrustedSources();
+    }
+
+    /// <summary>A manifest that pins only the checkpoint: the graph is made from bytes its hash vouches for, so an
+    /// untrusted mirror may serve it; the graph's own hash is pinned, and the warning says it was converted here.</summary>
+    [Fact]
+    public void A_checkpoint_with_a_known_hash_comes_from_an_untrusted_mirror_and_the_graphs_hash_is_pinned()
+    {
+        _server.Serve("mirror/weights.pth", File.ReadAllBytes(SharedPiDiNetData.Checkpoint));
+        var observer = new Observer();
+
+        InstallResult result = PackInstaller.Install(Request(MyPidinet(PackInstaller.Sha256Of(SharedPiDiNetData.Checkpoint)), PiDiNetPackConversion.Instance), observer);
+
+        Assert.Equal(["pidinet.onnx"], result.PinnedFiles);
+        string expected = Convert.ToHexStringLower(SHA256.HashData(SharedPiDiNetData.Converted));
+        Assert.Equal(expected, Assert.Single(result.Pack.Manifest.Files).Sha256);
+        Assert.Contains(observer.Notices, n => n.Contains(
+            $"pinned {expected} ({SharedPiDiNetData.Converted.Length:N0} bytes) from the file converted on this machine (pidinet-checkpoint) from '{_server.BaseUri}mirror/weights.pth'",
+            StringComparison.Ordinal));
+        Assert.Equal(["manifest.json", "pidinet.onnx"], Directory.GetFiles(result.Pack.Directory, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_checkpoint_without_a_known_hash_from_an_untrusted_mirror_is_refused_before_any_download()
+    {
+        _server.Serve("mirror/weights.pth", File.ReadAllBytes(SharedPiDiNetData.Checkpoint));
+
+        var e = Assert.Throws<ModelPackException>(() => PackInstaller.Install(Request(MyPidinet(null), PiDiNetPackConversion.Instance), new Observer()));
+
+        Assert.Equal("ModelMirrorUntrusted", e.ErrorId);
+        Assert.Contains("no sha256 for pidinet.onnx", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+        Assert.Null(InstalledPack.Find(_root.Path, "my-pidinet"));
+    }
+
+    /// <summary>The converted file goes through the same model check as a downloaded one, by its role ("pidinet":
+    /// <see cref="PiDiNetRunner.Signature"/>): a conversion that writes no model, or another model, installs nothing,
+    /// and the checkpoint is not kept either.</summary>
+    [Theory]
+    [InlineData("random bytes", "ModelLoadFailed")]
+    [InlineData("the tiny CLIP text model", "ModelSignatureMismatch")]
+    public void A_converted_file_that_is_not_a_pidinet_graph_fails_the_model_check(string what, string errorId)
+    {
+        byte[] checkpoint = "stand-in checkpoint"u8.ToArray();
+        _server.Serve("mirror/weights.pth", checkpoint);
+        byte[] written = what == "random bytes"
+            ? Enumerable.Range(0, 4096).Select(i => (byte)(i * 131 + 7)).ToArray()
+            : File.ReadAllBytes(Path.Combine(TinyPacks.ModelRoot, "clip-vit-b32", "onnx", "text_model.onnx"));
+
+        var e = Assert.Throws<ModelPackException>(() => PackInstaller.Install(
+            Request(MyPidinet(Convert.ToHexStringLower(SHA256.HashData(checkpoint))), new WritingConversion(written)), new Observer()));
+
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.StartsWith($"'pidinet.onnx' of the pack 'my-pidinet' (from '{_server.BaseUri}mirror/weights.pth') is not a model the pack can use", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was installed", e.Message, StringComparison.Ordinal);
+        Assert.Null(InstalledPack.Find(_root.Path, "my-pidinet"));
+        Assert.False(Directory.Exists(Path.Combine(_root.Path, "my-pidinet")));
+        Assert.Empty(Directory.GetFiles(_root.Path, "*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>A user's pidinet pack: the checkpoint at weights.pth with <paramref name="checkpointSha256"/> (or none),
+    /// the converted graph without a size or hash.</summary>
+    private ModelManifest MyPidinet(string? checkpointSha256) => ModelManifest.Parse($$"""
+        { "name": "my-pidinet", "kind": "Sketch", "baseUri": "{{_server.BaseUri}}mine/",
+          "archives": [ { "uri": "weights.pth", "sha256": {{JsonSerializer.Serialize(checkpointSha256)}} } ],
+          "files": [ { "path": "pidinet.onnx", "role": "pidinet", "archive": "weights.pth", "convert": "pidinet-checkpoint" } ] }
+        """, "my-pidinet.json");
+
     private InstallRequest Request(ModelManifest manifest, IPackConversion? conversion) => new()
     {
         Manifest = manifest,
         Root = _root.Path,
         Mirror = new Uri(_server.BaseUri, "mirror/"),
+        ContentCheck = PackModelCheck.Instance,
         Conversions = conversion is null ? [] : [conversion],
     };
 
@@ -184,14 +273,22 @@ public sealed class PiDiNetPackInstallTests : IDisposable
         }
     }
 
+    /// <summary>A "pidinet-checkpoint" conversion that writes fixed bytes, whatever it is given.</summary>
+    private sealed class WritingConversion(byte[] bytes) : IPackConversion
+    {
+        public string Name => PiDiNetPackConversion.Instance.Name;
+
+        public void Convert(string sourcePath, string targetPath, string packName, CancellationToken cancellationToken) => File.WriteAllBytes(targetPath, bytes);
+    }
+
     private sealed class Observer : IInstallObserver
     {
+        public List<string> Notices { get; } = [];
+
         public void Progress(InstallProgress progress)
         {
         }
 
-        public void Notice(string message)
-        {
-        }
+        public void Notice(string message) => Notices.Add(message);
     }
 }

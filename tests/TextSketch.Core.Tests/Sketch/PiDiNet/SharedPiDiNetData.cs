@@ -3,6 +3,7 @@ using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
+using TextSketch.Core.Packs;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Sketch.PiDiNet;
 
@@ -91,6 +92,7 @@ internal static class SharedPiDiNetData
             Manifest = ShippedManifest(),
             Root = root,
             Mirror = MirrorOf(Path.Combine(Scratch, "mirror")),
+            ContentCheck = PackModelCheck.Instance,
             Conversions = SketchModels.Conversions,
         }, new NoObserver());
         return (root, result);
