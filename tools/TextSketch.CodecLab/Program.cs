@@ -38,6 +38,9 @@ switch (mode)
     case "big":
         Big(files, budgets);
         break;
+    case "coding":
+        Coding(files, budgets);
+        break;
     case "micro":
         Micro(files[0]);
         break;
@@ -133,6 +136,55 @@ static void Encode(string[] files, int[] budgets, bool variants)
         var sp = split[budget];
         Console.WriteLine($"{budget} B: encode median {encodeMs[budget].Order().ElementAt(encodeMs[budget].Count / 2):0} ms, sketch {sp.Sketch / sp.Count:0} B, colour {sp.Color / sp.Count:0} B");
         foreach ((string name, _) in options)
+        {
+            var s = sums[(budget, name)];
+            Console.WriteLine($"   {name,-12} PSNR {s.Psnr / s.Count:0.00} MS-SSIM {s.MsSsim / s.Count:0.0000}");
+        }
+    }
+}
+
+// The layer coder's rate-distortion weights, judged by the Paint-decoded picture (the record's own sketch, the
+// encoder's layer size and chroma rule, the bits it leaves).
+static void Coding(string[] files, int[] budgets)
+{
+    var variants = new (string Name, LayerCodingOptions Options)[]
+    {
+        ("default", LayerCodingOptions.Default),
+        ("lambda x0.5", LayerCodingOptions.Default with { Lambda = 0.045 }),
+        ("lambda x2", LayerCodingOptions.Default with { Lambda = 0.18 }),
+        ("chroma x0.5", LayerCodingOptions.Default with { OrangeChromaWeight = 1f / 3, GreenChromaWeight = 0.5f }),
+        ("chroma x2", LayerCodingOptions.Default with { OrangeChromaWeight = 4f / 3, GreenChromaWeight = 2f }),
+        ("low band x2", LayerCodingOptions.Default with { LevelWeights = [2f, 1f, 1f, 1f, 1f, 1f, 1f, 1f] }),
+        ("fine x0.5", LayerCodingOptions.Default with { LevelWeights = [1f, 0.5f, 1f, 1f, 1f, 1f, 1f, 1f] }),
+        ("coarse x2", LayerCodingOptions.Default with { LevelWeights = [1f, 1f, 1.5f, 2f, 2f, 2f, 2f, 2f] }),
+    };
+    var sums = new Dictionary<(int, string), (double Psnr, double MsSsim, int Count)>();
+    foreach (string file in files)
+    {
+        RgbImage image = ImageReader.Read(file);
+        foreach (int budget in budgets)
+        {
+            TskRecord baseline = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+            BitPlane sketch = baseline.Document.Sketch!.Bitmap;
+            double bits = baseline.Rate.ColorBits;
+            PaintScene scene = PaintScene.Create(image.Width, image.Height, sketch);
+            foreach ((string name, LayerCodingOptions options) in variants)
+            {
+                LayerTrial? trial = ColorLayerPlanner.Choose(image, bits + 4, options);
+                float[][] planes = scene.Decode(trial!.Reconstruction.ToPlanes());
+                RgbImage decoded = YCoCg.ToImage(image.Width, image.Height, planes[0], planes[1], planes[2]);
+                var s = sums.GetValueOrDefault((budget, name));
+                sums[(budget, name)] = (s.Psnr + Psnr.Compute(image, decoded), s.MsSsim + (Ssim.MultiScale(image, decoded) ?? 0), s.Count + 1);
+            }
+        }
+
+        Console.Error.WriteLine($"{Path.GetFileNameWithoutExtension(file)} done");
+    }
+
+    foreach (int budget in budgets)
+    {
+        Console.WriteLine($"{budget} B:");
+        foreach ((string name, _) in variants)
         {
             var s = sums[(budget, name)];
             Console.WriteLine($"   {name,-12} PSNR {s.Psnr / s.Count:0.00} MS-SSIM {s.MsSsim / s.Count:0.0000}");

@@ -30,8 +30,9 @@ public static class ColorLayerPlanner
     public static double CellsPerBit(double bitsPerPixel) => bitsPerPixel <= 0.02 ? 1.0 : 1.4;
 
     /// <summary>The layer for <paramref name="bits"/> (ideal code length in the record's stream), or null when not
-    /// even the smallest setting fits.</summary>
-    public static LayerTrial? Choose(RgbImage image, double bits)
+    /// even the smallest setting fits. <paramref name="coding"/>: the coder's rate-distortion weights (null: its
+    /// defaults, which records use).</summary>
+    public static LayerTrial? Choose(RgbImage image, double bits, LayerCodingOptions? coding = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (bits < MinimumLayerBytes * 8)
@@ -59,7 +60,7 @@ public static class ColorLayerPlanner
         {
             // A setting whose coarsest quantiser is still over the budget gives way to the next smaller one.
             LayerPlanes target = LayerPlanes.FromImage(image, LayerGeometry.Create(image.Width, image.Height, size, half));
-            if (ColorLayerCoder.FitBudget(target, bits, hint: QuantiserHint(bits, target.Geometry.LumaCount), fill: true) is { } trial)
+            if (ColorLayerCoder.FitBudget(target, bits, coding, QuantiserHint(bits, target.Geometry.LumaCount), fill: true) is { } trial)
             {
                 return trial;
             }
