@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace TextSketch.Bench;
 
 /// <summary>
-/// One sheet per photo: original | sketch layer | TextSketch preview | WebP | AVIF | JPEG XL, the last three at the
+/// One sheet per photo: original | sketch layer | TextSketch (Paint decoder) | WebP | AVIF | JPEG XL, the last three at the
 /// TextSketch record's byte budget, each labelled with its bytes and bits per pixel. Panels are downscaled (longer side
 /// 240 px) and the sheet saved as JPEG so the committed pictures stay small.
 /// </summary>
@@ -32,7 +32,7 @@ public static class ContactSheets
             {
                 (textSketch.Photo, false, "original", $"{textSketch.Width}x{textSketch.Height}", ""),
                 (textSketch.SketchPath, true, "sketch layer (as coded)", "black edges on white", ""),
-                (textSketch.Path, false, $"TextSketch preview {textSketch.Bytes} B", Bpp(textSketch.Bpp), Psnr(textSketch.Psnr)),
+                (textSketch.Path, false, $"TextSketch (Paint) {textSketch.Bytes} B", Bpp(textSketch.Bpp), Psnr(textSketch.Psnr)),
             };
             foreach (string codec in new[] { "WebP", "AVIF", "JPEG XL" })
             {

@@ -14,9 +14,9 @@ using TextSketch.Core.Sketch;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string photos = args.Length > 1 ? args[1] : "/work/bench-data/photos";
-int[] budgets = args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : [200, 400, 800, 1600, 3200];
+int[] budgets = args.Length > 2 && args[0] != "example" ? args[2].Split(',').Select(int.Parse).ToArray() : [200, 400, 800, 1600, 3200];
 string mode = args.Length > 0 ? args[0] : "grid";
-string[] files = Directory.GetFiles(photos, "*.png").Order(StringComparer.Ordinal).ToArray();
+string[] files = args[0] == "example" ? [] : Directory.GetFiles(photos, "*.png").Order(StringComparer.Ordinal).ToArray();
 
 switch (mode)
 {
@@ -40,6 +40,9 @@ switch (mode)
         break;
     case "coding":
         Coding(files, budgets);
+        break;
+    case "example":
+        Example(args[1], args[2], args[3]);
         break;
     case "micro":
         Micro(files[0]);
@@ -190,6 +193,40 @@ static void Coding(string[] files, int[] budgets)
             Console.WriteLine($"   {name,-12} PSNR {s.Psnr / s.Count:0.00} MS-SSIM {s.MsSsim / s.Count:0.0000}");
         }
     }
+}
+
+// The README's picture: original | Paint at the default budget | Paint at a larger one, each panel half size.
+static void Example(string photo, string budgets, string output)
+{
+    RgbImage image = ImageReader.Read(photo);
+    var panels = new List<RgbImage> { image };
+    foreach (string b in budgets.Split(','))
+    {
+        int? budget = b == "default" ? null : int.Parse(b);
+        TskRecord record = TextSketchEncoder.Encode(photo, null, EncoderOptions.Default with { MaxBytes = budget });
+        RgbImage decoded = PaintDecoder.Decode(image.Width, image.Height, PaintDecoder.LayerOf(record.Document), record.Document.Sketch?.Bitmap);
+        Console.WriteLine($"{b}: {record.Bytes.Length} B, PSNR {Psnr.Compute(image, decoded):0.00} dB, MS-SSIM {Ssim.MultiScale(image, decoded):0.000}");
+        panels.Add(decoded);
+    }
+
+    int w = image.Width / 2, h = image.Height / 2, gap = 4;
+    var sheet = new RgbImage(panels.Count * w + (panels.Count - 1) * gap, h);
+    Array.Fill(sheet.Pixels, (byte)255);
+    for (int p = 0; p < panels.Count; p++)
+    {
+        RgbImage small = MetricImages.Resize(panels[p], w, h);
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                (byte r, byte g, byte bl) = small[x, y];
+                sheet.Set(p * (w + gap) + x, y, r, g, bl);
+            }
+        }
+    }
+
+    File.WriteAllBytes(output, ImageWriter.Encode(sheet, ImageFileFormat.Jpeg));
+    Console.WriteLine($"{output}: {new FileInfo(output).Length / 1024} KiB");
 }
 
 // Large budgets: where the bytes go.

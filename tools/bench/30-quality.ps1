@@ -28,7 +28,7 @@ $benchDll = Join-Path $RepoRoot "tools/TextSketch.Bench/bin/$Configuration/net10
 
 function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; $s[[int][Math]::Floor($s.Count / 2)] }
 
-# 1. TextSketch records of each photo in both modes, decoded by the Preview decoder (the only decoder without weights).
+# 1. TextSketch records of each photo in both modes, decoded by the Paint decoder (the weight-free default).
 $modes = [ordered]@{ Text = 'Text'; TextSketch = 'TextSketch' }
 ConvertTo-TextSketch -LiteralPath $photos[0].FullName | Out-Null   # warm-up: JIT and first-use costs out of the timings
 $rows = [System.Collections.Generic.List[object]]::new()
@@ -41,14 +41,14 @@ $plan = foreach ($photo in $photos) {
             (Measure-Command { $script:record = ConvertTo-TextSketch -LiteralPath $photo.FullName -Mode $modes[$label] -DestinationPath $tskDir -Force -ThrottleLimit 1 }).TotalMilliseconds
         }
         $recon = Join-Path $work "recon/textsketch-$($label.ToLowerInvariant())"
-        $record | Expand-TextSketch -DestinationPath $recon -Decoder Preview -Force | Out-Null
+        $record | Expand-TextSketch -DestinationPath $recon -Decoder Paint -Force | Out-Null
         $sketch = $null
         if ($label -eq 'TextSketch') {
             $sketch = ($record | Expand-TextSketch -DestinationPath (Join-Path $work 'sketch') -Layer Sketch -Force).FullName
         }
         $budgets.Add([pscustomobject]@{ Label = $label; Bytes = $record.TotalBytes })
         $rows.Add([pscustomobject]@{
-            Name = $name; Codec = 'TextSketch (Preview decoder)'; BudgetLabel = $label; Fits = $true; Bytes = $record.TotalBytes
+            Name = $name; Codec = 'TextSketch (Paint decoder)'; BudgetLabel = $label; Fits = $true; Bytes = $record.TotalBytes
             Bpp = $record.Bpp; Setting = "-Mode $($modes[$label])"; EncodeMs = (Get-Median $times); Photo = $photo.FullName
             Path = (Join-Path $recon "$name.png"); SketchPath = $sketch; Width = $record.Width; Height = $record.Height
         })
@@ -161,7 +161,7 @@ function F([object] $Value, [string] $Format) {
     ([double]$Value).ToString($Format, $inv)
 }
 $photoCount = $photos.Count
-$order = @('TextSketch (Preview decoder)', 'WebP', 'AVIF', 'JPEG XL')
+$order = @('TextSketch (Paint decoder)', 'WebP', 'AVIF', 'JPEG XL')
 $labels = @('Text', 'TextSketch', '2x TextSketch', '4x TextSketch', '8x TextSketch')
 $summary = foreach ($label in $labels) {
     foreach ($codec in $order) {
@@ -186,7 +186,8 @@ $md.Add('Section script: `tools/bench/30-quality.ps1` (run by `dotnet pwsh ./bui
 $md.Add("is from that run, on the $photoCount photos above; metrics are ``Measure-TextSketch``'s (see ``Get-Help Measure-TextSketch``).")
 $md.Add('')
 $md.Add('How: each photo is compressed by `ConvertTo-TextSketch` in both modes (`-Mode Text`: caption only; default: caption,')
-$md.Add('colour hint and coded sketch) and decoded by the Preview decoder, the only decoder that runs without model weights.')
+$md.Add('colour layer and coded sketch) and decoded by the Paint decoder, the weight-free default (section 35 has the whole')
+$md.Add('rate-distortion curve at fixed budgets).')
 $md.Add("Then WebP (cwebp $((cwebp -version).Trim())), AVIF (avifenc $(((avifenc --version 2>&1 | Select-Object -First 1) -replace '^Version:\s*','' -split ' ')[0]), aom) and JPEG XL (cjxl $(((cjxl --version 2>&1 | Select-Object -First 1) -split ' ')[1])) get the **same byte budget**")
 $md.Add('per photo: a thumbnail is shrunk (bicubic) and its quality searched until the file fits, then decoded and upscaled')
 $md.Add('(bicubic) back to full size; of all sizes that fit, the one with the best PSNR is kept - the classical codec''s best')
@@ -228,12 +229,12 @@ foreach ($codec in 'WebP', 'AVIF', 'JPEG XL') {
         $tsWins = if ($m.Higher) { $a -gt $b } else { $a -lt $b }
         "$($m.Name) $(if ($tsWins) { 'TextSketch wins' } else { "$codec wins" }) ($(F $a $m.F) vs $(F $b $m.F)$($m.Unit))"
     }
-    $md.Add("- **TextSketch (Preview) vs $codec**: $($verdicts -join '; ').")
+    $md.Add("- **TextSketch (Paint) vs $codec**: $($verdicts -join '; ').")
 }
 $textRow = $summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -like 'TextSketch*' }
 $md.Add("- **Text mode** records average $(F $textRow.Bytes '0') bytes; at that size WebP fits $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'WebP' }).Fit)/$photoCount photos, AVIF $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'AVIF' }).Fit)/$photoCount, JPEG XL $(($summary | Where-Object { $_.Label -eq 'Text' -and $_.Codec -eq 'JPEG XL' }).Fit)/$photoCount. Without a caption (the photos have none) and without the diffusion decoder, a Text record decodes to flat mid-grey: its scores are a floor, not the paper's PIC result.")
-$md.Add('- The Preview decoder shows only what a record carries (layout, outlines, colours); the paper''s claim (better perceptual quality than')
-$md.Add('  classical codecs at these rates, worse PSNR) can only be checked with the diffusion rows, which need real weights.')
+$md.Add('- The Paint decoder shows only what a record carries (its colour layer, shaped by the sketch); the paper''s claim (better')
+$md.Add('  perceptual quality than classical codecs at these rates, worse PSNR) can only be checked with the diffusion rows, which need real weights.')
 $md.Add('')
 
 $md.Add('### Per photo, at the TextSketch record''s size')
@@ -248,7 +249,7 @@ foreach ($photo in $photos) {
         "$(F $r.Psnr '0.0') / $(F $r.MsSsim '0.00') / $(F $r.EdgeF1 '0.00') / $(F $r.FeatureDistance '0.00')$(if ($codec -notlike 'TextSketch*') { " ($($r.Bytes) B, $($r.Setting))" })"
     }
     $t = $rows | Where-Object { $_.Name -eq $photo.BaseName -and $_.Codec -like 'TextSketch*' -and $_.BudgetLabel -eq 'TextSketch' }
-    $md.Add("| $($photo.BaseName) | $($t.Bytes) | $(F $t.Bpp '0.0000') | $(& $cell 'TextSketch (Preview decoder)') | $(& $cell 'WebP') | $(& $cell 'AVIF') | $(& $cell 'JPEG XL') |")
+    $md.Add("| $($photo.BaseName) | $($t.Bytes) | $(F $t.Bpp '0.0000') | $(& $cell 'TextSketch (Paint decoder)') | $(& $cell 'WebP') | $(& $cell 'AVIF') | $(& $cell 'JPEG XL') |")
 }
 $md.Add('')
 $md.Add('### Rate-distortion plots')
@@ -259,7 +260,7 @@ foreach ($plot in 'rd-psnr', 'rd-msssim', 'rd-edgef1', 'rd-featuredistance') { $
 $md.Add('')
 $md.Add('### Contact sheets')
 $md.Add('')
-$md.Add('Original | sketch layer (the coded bitmap) | TextSketch preview | WebP, AVIF and JPEG XL at the record''s byte size.')
+$md.Add('Original | sketch layer (the coded bitmap) | TextSketch, Paint decoder | WebP, AVIF and JPEG XL at the record''s byte size.')
 $md.Add('')
 foreach ($photo in $photos) { $md.Add("![$($photo.BaseName)](bench/sheet-$($photo.BaseName).jpg)") }
 $md.Add('')

@@ -103,9 +103,9 @@ $rows = foreach ($pack in 'sd15-canny', 'sd15-hed') {
     }
 }
 
-# Start from the colour layer: distance of the output from the Preview decoder's image (today the weight-free
-# decoder, whose reconstruction the start encodes), at several strengths, on the tiny float32 pack.
-$preview = $record | Expand-TextSketch -DestinationPath (Join-Path $work 'preview') -Decoder Preview -Force
+# Start from the colour layer: distance of the output from the Paint decoder's image (the weight-free decoder,
+# whose reconstruction the start encodes), at several strengths, on the tiny float32 pack.
+$preview = $record | Expand-TextSketch -DestinationPath (Join-Path $work 'preview') -Decoder Paint -Force
 $strengthRows = foreach ($strength in 1.0, 0.6, 0.3, 0.1) {
     $result = Measure-Decode -Pack 'sd15-hed' -Options @{ Strength = $strength } -Out (Join-Path $work "strength-$strength")
     [pscustomobject]@{ Strength = $strength; Steps = $result.Steps; Distance = Get-MeanAbsDiff $result.File $preview.FullName }
@@ -135,7 +135,7 @@ $lines += @(
     ''
     'Start from the colour layer (`-Strength`) on the tiny float32 pack, whose VAE encoder and decoder are exact'
     'inverses on 8x8 block means of the posterior mean: mean absolute difference (0-255) between the output and the'
-    'Preview decoder''s image (the start''s source). The tiny UNet does not denoise (random weights), so whatever'
+    'Paint decoder''s image (the start''s source). The tiny UNet does not denoise (random weights), so whatever'
     'noise the start adds stays in the output: only strengths low enough to add little noise land near the start.'
     'This checks the mechanics (the weight-free image VAE-encoded, noised to the start step, fewer steps run);'
     'whether real reconstructions gain colour fidelity, and whether the default 0.8 is the best trade-off, needs real'
