@@ -44,6 +44,21 @@ switch (mode)
     case "example":
         Example(args[1], args[2], args[3]);
         break;
+    case "refine":
+        foreach (string file in files)
+        {
+            RgbImage image = ImageReader.Read(file);
+            foreach (double bits in new[] { 1400.0, 3000, 6000 })
+            {
+                int size = 7;
+                LayerPlanes target = LayerPlanes.FromImage(image, LayerGeometry.Create(image.Width, image.Height, bits < 2000 ? 7 : bits < 4000 ? 8 : 9, true));
+                LayerTrial a = ColorLayerCoder.FitBudget(target, bits, fill: true)!;
+                LayerTrial b = ColorLayerCoder.FitBudget(target, bits, refine: false, fill: true)!;
+                Console.WriteLine($"{Path.GetFileNameWithoutExtension(file),-18} {bits,5}: refine q{a.Quantiser} err {a.WeightedError:0} bits {a.Bits:0} | plain q{b.Quantiser} err {b.WeightedError:0} bits {b.Bits:0} ({100 * (b.WeightedError / a.WeightedError - 1):0.0} %) {size}");
+            }
+        }
+
+        break;
     case "micro":
         Micro(files[0]);
         break;

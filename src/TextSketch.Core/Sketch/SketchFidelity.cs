@@ -62,7 +62,10 @@ public static class SketchFidelity
             throw new ArgumentException("Edge maps must be the same size to compare.");
         }
 
-        BitPlane nearCandidate = Dilate(candidate, tolerance);
+        // A reference pixel is found when a candidate pixel lies within the tolerance: its disc is looked up around each
+        // reference pixel, which costs the edges' pixels, not the image's (the same count as dilating the candidate).
+        (int Dx, int Dy)[] disc = Disc(tolerance);
+        int w = reference.Width, h = reference.Height;
         int candidates = 0, correct = 0, references = 0, found = 0;
         for (int i = 0; i < candidate.Bits.Length; i++)
         {
@@ -72,10 +75,21 @@ public static class SketchFidelity
                 correct += nearReference.Bits[i];
             }
 
-            if (reference.Bits[i] != 0)
+            if (reference.Bits[i] == 0)
             {
-                references++;
-                found += nearCandidate.Bits[i];
+                continue;
+            }
+
+            references++;
+            int x = i % w, y = i / w;
+            foreach ((int dx, int dy) in disc)
+            {
+                int nx = x + dx, ny = y + dy;
+                if ((uint)nx < (uint)w && (uint)ny < (uint)h && candidate.Bits[ny * w + nx] != 0)
+                {
+                    found++;
+                    break;
+                }
             }
         }
 
@@ -102,8 +116,8 @@ public static class SketchFidelity
         }
     }
 
-    /// <summary>Every pixel within <paramref name="radius"/> (Euclidean) of an ink pixel.</summary>
-    public static BitPlane Dilate(BitPlane plane, int radius)
+    /// <summary>The offsets within <paramref name="radius"/> (Euclidean), nearest first.</summary>
+    private static (int Dx, int Dy)[] Disc(int radius)
     {
         var offsets = new List<(int, int)>();
         for (int dy = -radius; dy <= radius; dy++)
@@ -116,6 +130,14 @@ public static class SketchFidelity
                 }
             }
         }
+
+        return [.. offsets.OrderBy(o => o.Item1 * o.Item1 + o.Item2 * o.Item2)];
+    }
+
+    /// <summary>Every pixel within <paramref name="radius"/> (Euclidean) of an ink pixel.</summary>
+    public static BitPlane Dilate(BitPlane plane, int radius)
+    {
+        (int Dx, int Dy)[] offsets = Disc(radius);
 
         var output = new BitPlane(plane.Width, plane.Height);
         for (int y = 0; y < plane.Height; y++)

@@ -53,8 +53,11 @@ public sealed record LayerTrial(LayerReconstruction Reconstruction, double Bits,
 /// </summary>
 public static class ColorLayerCoder
 {
-    /// <summary>Share of the budget a fitted layer may leave unspent before <see cref="FitBudget"/>'s fill tries more.</summary>
+    /// <summary>Share of the budget a fitted layer may leave unspent before <see cref="FitBudget"/>'s fill tries more …</summary>
     public const double FillSlack = 0.02;
+
+    /// <summary>… and bits it may leave in any case (a few bytes are not worth two to four more trials).</summary>
+    public const double FillSlackBits = 24 * 8;
 
     private static readonly double[] FillFactors = [2, 6, 20];
 
@@ -105,7 +108,8 @@ public static class ColorLayerCoder
     /// <param name="refine">Whether to try the two finer neighbours (false: the finest quantiser that fits, two trials
     /// fewer; for ranking settings before refining the winner).</param>
     /// <param name="fill">Whether to spend what the quantiser's 2^(1/12) steps leave of the budget (up to 8 % at high
-    /// rates, far more on noise-like planes): when more than <see cref="FillSlack"/> of it is left, the next finer
+    /// rates, far more on noise-like planes): when more than <see cref="FillSlack"/> of it and more than
+    /// <see cref="FillSlackBits"/> are left, the next finer
     /// quantiser is tried with a larger rate-distortion λ (2, 6, 20 times, then the geometric midpoint below the first
     /// that fits), which codes fewer of its small coefficients; it wins if its weighted error is lower. Two to four
     /// trials more.</param>
@@ -198,7 +202,7 @@ public static class ColorLayerCoder
             }
         }
 
-        if (fill && best.Quantiser > 0 && best.Bits < (1 - FillSlack) * maxBits)
+        if (fill && best.Quantiser > 0 && maxBits - best.Bits > Math.Max(FillSlack * maxBits, FillSlackBits))
         {
             // λ brackets: 1 (the next finer quantiser itself) is over the budget; the first factor that fits is the
             // other end, and one geometric midpoint refines it.
