@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Text;
 using SkiaSharp;
 using TextSketch.Core.Caption;
+using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Encoder;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
+using TextSketch.Core.Metrics;
 using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Sketch;
@@ -17,7 +19,8 @@ namespace TextSketch.Bench;
 /// The sketch section (tools/bench/45-sketch.ps1): the built-in detector against PiDiNet (an installed "pidinet" pack)
 /// on the bench photos — record bytes at the default budget and at equal bytes, edge-F1 of each decoded sketch against
 /// two full-resolution references (PiDiNet's own map and the built-in detector's), the sketches' structure (pixels,
-/// pieces), CPU time per image, and one contact sheet (photo | built-in sketch | PiDiNet sketch).
+/// pieces), what the Paint decoder makes of each record (PSNR, MS-SSIM, ResNet-18 FeatureDistance against the photo), CPU
+/// time per image, and one contact sheet (photo | built-in sketch | PiDiNet sketch).
 /// </summary>
 public static class SketchComparison
 {
@@ -39,6 +42,10 @@ public static class SketchComparison
         EncoderOptions builtIn = EncoderOptions.Default;
         EncoderOptions learned = builtIn with { SketchDetector = detector };
         int minimum = builtIn.Sketch.MinComponentPixels;
+        string resNet = ResNetFeatureExtractor.FindModelDirectory(modelRoot)
+            ?? throw new InvalidOperationException($"The ResNet-18 model files are not in {modelRoot}/DnnImageModels (45-sketch.ps1 copies them there from the module).");
+        using var features = new ResNetFeatureExtractor(resNet, new OnnxSessionFactory(ExecutionDevice.Cpu));
+        var meter = new QualityMeter(features);
 
         // Warm-up: session initialisation and first-run allocations stay out of the timings.
         RgbImage first = ImageReader.Read(photos[0]);
@@ -78,7 +85,7 @@ public static class SketchComparison
             }
 
             rows.Add(new Row(name, image, mapWidth, mapHeight, builtInMs, pidinetMs, mapOneThreadMs, mapThreadsMs,
-                [Measure("built-in", plainDefault), Measure("PiDiNet", pidinetDefault), Measure("built-in", plainEqual), Measure("PiDiNet", pidinetEqual)],
+                [Measure("built-in", plainDefault, image), Measure("PiDiNet", pidinetDefault, image), Measure("built-in", plainEqual, image), Measure("PiDiNet", pidinetEqual, image)],
                 pidinetReference, builtInReference));
             Console.WriteLine($"{name}: built-in {plainDefault.Bytes.Length} B, PiDiNet {pidinetDefault.Bytes.Length} B, equal {equal} B; map {mapOneThreadMs:0} ms (1 thread), {mapThreadsMs:0} ms (default threads)");
             _ = map;
@@ -91,10 +98,14 @@ public static class SketchComparison
         Console.WriteLine($"wrote {sheet} ({new FileInfo(sheet).Length / 1024} KiB)");
         return 0;
 
-        Coded Measure(string detectorName, TskRecord record)
+        Coded Measure(string detectorName, TskRecord record, RgbImage photo)
         {
+            // The record as a user gets it back: read from its bytes, painted by the weight-free decoder, scored.
             TskRecord decoded = TskFile.Read(record.Bytes, detectorName);
-            return new Coded(detectorName, decoded.Bytes.Length, decoded.Rate.SketchBits, decoded.Document.Sketch!.Bitmap, decoded.Document.SketchSource);
+            TskDocument document = decoded.Document;
+            RgbImage painted = PaintDecoder.Decode(document.Width, document.Height, PaintDecoder.LayerOf(document), document.Sketch?.Bitmap);
+            QualityScores paint = meter.Compare(photo, painted);
+            return new Coded(detectorName, decoded.Bytes.Length, decoded.Rate.SketchBits, document.Sketch!.Bitmap, document.SketchSource, paint);
         }
     }
 
@@ -127,24 +138,25 @@ public static class SketchComparison
         md.AppendLine("re-coded with `-MaxBytes` set to the smaller of the two default records. Edge-F1: the decoded sketch (the bitmap the");
         md.AppendLine($"record holds) drawn at the photo's size against (a) PiDiNet's own full-resolution map thresholded at {ReferenceThreshold} and");
         md.AppendLine("thinned to one pixel, (b) the built-in detector's full-resolution edge map; 2-pixel tolerance (`SketchFidelity`).");
-        md.AppendLine("Pieces: 8-connected components of the sketch.");
+        md.AppendLine("Pieces: 8-connected components of the sketch. Paint: the record decoded by the Paint decoder (`Expand-TextSketch");
+        md.AppendLine("-Decoder Paint`) and scored against the photo as `Measure-TextSketch` scores it: PSNR dB / MS-SSIM / ResNet-18 FeatureDistance.");
         md.AppendLine();
-        md.AppendLine("| photo | budget | detector | record B | sketch B | sketch px | pieces | F1 vs PiDiNet | F1 vs built-in |");
-        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| photo | budget | detector | record B | sketch B | sketch px | pieces | F1 vs PiDiNet | F1 vs built-in | Paint PSNR / MS-SSIM / FeatDist |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (Row row in rows)
         {
             for (int i = 0; i < row.Coded.Length; i++)
             {
                 Coded c = row.Coded[i];
-                md.AppendLine($"| {row.Name} | {(i < 2 ? "default" : "equal")} | {c.Detector} | {c.Bytes} | {c.SketchBits / 8.0:0.0} | {c.Sketch.CountSet()} | {Components.Find(c.Sketch).Count} | {Score(c.Sketch, row.PiDiNetReference).F1:0.00} | {Score(c.Sketch, row.BuiltInReference).F1:0.00} |");
+                md.AppendLine($"| {row.Name} | {(i < 2 ? "default" : "equal")} | {c.Detector} | {c.Bytes} | {c.SketchBits / 8.0:0.0} | {c.Sketch.CountSet()} | {Components.Find(c.Sketch).Count} | {Score(c.Sketch, row.PiDiNetReference).F1:0.00} | {Score(c.Sketch, row.BuiltInReference).F1:0.00} | {PaintCell(c.Paint)} |");
             }
         }
 
         md.AppendLine();
         md.AppendLine("Means over the photos:");
         md.AppendLine();
-        md.AppendLine("| budget | detector | record B | sketch B | sketch px | pieces | px / piece | F1 vs PiDiNet (P / R) | F1 vs built-in (P / R) |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| budget | detector | record B | sketch B | sketch px | pieces | px / piece | F1 vs PiDiNet (P / R) | F1 vs built-in (P / R) | Paint PSNR / MS-SSIM / FeatDist |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int i = 0; i < 4; i++)
         {
             var coded = rows.Select(r => (Row: r, Coded: r.Coded[i])).ToList();
@@ -154,7 +166,8 @@ public static class SketchComparison
             md.AppendLine($"| {(i < 2 ? "default" : "equal")} | {coded[0].Coded.Detector} | {coded.Average(c => c.Coded.Bytes):0.0} | {coded.Average(c => c.Coded.SketchBits / 8.0):0.0} | " +
                 $"{coded.Average(c => c.Coded.Sketch.CountSet()):0} | {pieces.Average():0.0} | {coded.Sum(c => c.Coded.Sketch.CountSet()) / (double)Math.Max(1, pieces.Sum()):0.0} | " +
                 $"{versusPiDiNet.Average(s => s.F1):0.00} ({versusPiDiNet.Average(s => s.Precision):0.00} / {versusPiDiNet.Average(s => s.Recall):0.00}) | " +
-                $"{versusBuiltIn.Average(s => s.F1):0.00} ({versusBuiltIn.Average(s => s.Precision):0.00} / {versusBuiltIn.Average(s => s.Recall):0.00}) |");
+                $"{versusBuiltIn.Average(s => s.F1):0.00} ({versusBuiltIn.Average(s => s.Precision):0.00} / {versusBuiltIn.Average(s => s.Recall):0.00}) | " +
+                $"{coded.Average(c => c.Coded.Paint.Psnr):0.00} / {coded.Average(c => c.Coded.Paint.MsSsim ?? double.NaN):0.000} / {coded.Average(c => c.Coded.Paint.FeatureDistance ?? double.NaN):0.000} |");
         }
 
         var full = rows.Where(r => r.Image.Width * r.Image.Height == 768 * 512).ToList();
@@ -165,20 +178,20 @@ public static class SketchComparison
         md.AppendLine();
         md.AppendLine("| step | ms |");
         md.AppendLine("|---|---:|");
-        md.AppendLine($"| built-in detector, whole analysis (colour hint + sketch), one thread | {Median(full.Select(r => r.BuiltInMs)):0} |");
+        md.AppendLine($"| built-in detector, whole analysis (sketch and colour layer), one thread | {Median(full.Select(r => r.BuiltInMs)):0} |");
         md.AppendLine($"| PiDiNet network, one intra-op thread (what the encoder runs: bytes never depend on threads) | {Median(full.Select(r => r.MapOneThreadMs)):0} |");
         md.AppendLine($"| PiDiNet network, ONNX Runtime's default threads ({Environment.ProcessorCount} cores) | {Median(full.Select(r => r.MapThreadsMs)):0} |");
-        md.AppendLine($"| -SketchModel pidinet, whole analysis (network on one thread, thinning, colour hint) | {Median(full.Select(r => r.PiDiNetMs)):0} |");
+        md.AppendLine($"| -SketchModel pidinet, whole analysis (network on one thread, thinning, colour layer) | {Median(full.Select(r => r.PiDiNetMs)):0} |");
         md.AppendLine();
         md.AppendLine("![photo | built-in sketch | PiDiNet sketch](bench/sketch-sheet.jpg)");
         md.AppendLine();
         md.AppendLine("Contact sheet: photo | built-in sketch | PiDiNet sketch, both at the default budget, as the records hold them.");
         md.AppendLine();
-        md.AppendLine("**Paint decoder: not in this table yet.** MS-SSIM and FeatureDistance of the Paint decoder's reconstruction with each");
-        md.AppendLine("sketch are to be added here once the Paint decoder is on main (hook: decode `Default` and `Equal` records of both");
-        md.AppendLine("detectors with `Expand-TextSketch -Decoder Paint` and measure with `Measure-TextSketch`). Not measured.");
         return md.ToString();
     }
+
+    private static string PaintCell(QualityScores paint) =>
+        $"{paint.Psnr:0.0} / {paint.MsSsim ?? double.NaN:0.00} / {paint.FeatureDistance ?? double.NaN:0.00}";
 
     private static double Median(IEnumerable<double> values)
     {
@@ -261,7 +274,7 @@ public static class SketchComparison
         return SKImage.FromBitmap(bitmap);
     }
 
-    private sealed record Coded(string Detector, int Bytes, int SketchBits, BitPlane Sketch, SketchSource Source);
+    private sealed record Coded(string Detector, int Bytes, int SketchBits, BitPlane Sketch, SketchSource Source, QualityScores Paint);
 
     private sealed record Row(string Name, RgbImage Image, int MapWidth, int MapHeight, double BuiltInMs, double PiDiNetMs, double MapOneThreadMs,
         double MapThreadsMs, Coded[] Coded, BitPlane PiDiNetReference, BitPlane BuiltInReference);

@@ -1,8 +1,8 @@
 # Bench section 45: the built-in sketch detector against PiDiNet with its real weights. The pidinet pack is installed
 # the way users install it (Install-TextSketchModel, here from a mirror folder holding the authors' checkpoint from
 # ../shared/pidinet at the URL's relative path), then tools/TextSketch.Bench compares the two detectors on the bench
-# photos: bytes at the default budget and at equal bytes, edge-F1 against both full-resolution maps, CPU time, and a
-# contact sheet (docs/bench/sketch-sheet.jpg).
+# photos: bytes at the default budget and at equal bytes, edge-F1 against both full-resolution maps, the Paint decoder's
+# PSNR / MS-SSIM / FeatureDistance with each sketch, CPU time, and a contact sheet (docs/bench/sketch-sheet.jpg).
 param(
     [Parameter(Mandatory)][string] $RepoRoot,
     [Parameter(Mandatory)][string] $ModulePath,
@@ -25,6 +25,8 @@ Copy-Item $checkpoint (Join-Path $mirror 'trained_models/table5_pidinet.pth')
 $models = Join-Path $work 'models'
 $pack = Install-TextSketchModel -Name pidinet -Mirror ([Uri]::new((Resolve-Path $mirror).Path + '/')) -ModelRoot $models
 if (-not $pack.Installed) { throw 'The pidinet pack did not install.' }
+# The Paint columns' FeatureDistance: the module's ResNet-18 files, where Measure-TextSketch looks first (<model root>/DnnImageModels).
+Copy-Item (Join-Path $ModulePath 'dependencies/DnnImageModels') (Join-Path $models 'DnnImageModels') -Recurse
 
 $benchProject = Join-Path $RepoRoot 'tools/TextSketch.Bench/TextSketch.Bench.csproj'
 dotnet build $benchProject -c $Configuration --nologo -v quiet | Out-Host
