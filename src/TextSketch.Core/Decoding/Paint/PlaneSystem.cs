@@ -106,6 +106,8 @@ internal sealed class PlaneSystem
     /// <summary>Solves with the right-hand side already in <c>work.Rhs[0]</c> (padded layout); returns the unpadded solution.</summary>
     public float[] SolveRhs(SolveSchedule schedule, Workspace work)
     {
+        // A reused workspace starts as a new one: no cell sums carried over from its last solve.
+        work.SumsOf = null;
         int levels = _data.Length;
         for (int l = 1; l < levels; l++)
         {
@@ -532,30 +534,25 @@ internal sealed class PlaneSystem
             }
         }
 
-        // λ DᵀD: nodes sharing a cell are coupled by the product of their weights.
+        // λ DᵀD: nodes sharing a cell are coupled by the product of their weights (cells ascending, each cell's
+        // entries in node order).
         DataLevel data = _data[level]!;
-        var members = new SortedDictionary<int, List<(int Node, float Weight)>>();
+        var nodeOf = new int[data.Cell.Length];
         for (int i = 0; i < n; i++)
         {
-            for (int e = data.Start[i]; e < data.Start[i + 1]; e++)
-            {
-                if (!members.TryGetValue(data.Cell[e], out List<(int, float)>? list))
-                {
-                    list = [];
-                    members[data.Cell[e]] = list;
-                }
-
-                list.Add((i, data.Weight[e]));
-            }
+            Array.Fill(nodeOf, i, data.Start[i], data.Start[i + 1] - data.Start[i]);
         }
 
-        foreach (List<(int Node, float Weight)> list in members.Values)
+        (int[] cellStart, int[] entries) = CountingSort.Group(data.Cell, Grid.CellCount);
+        for (int k = 0; k < Grid.CellCount; k++)
         {
-            foreach ((int p, float wp) in list)
+            for (int u = cellStart[k]; u < cellStart[k + 1]; u++)
             {
-                foreach ((int q, float wq) in list)
+                int p = nodeOf[entries[u]];
+                float wp = data.Weight[entries[u]];
+                for (int v = cellStart[k]; v < cellStart[k + 1]; v++)
                 {
-                    a[(p * n) + q] += Lambda * (double)wp * wq;
+                    a[(p * n) + nodeOf[entries[v]]] += Lambda * (double)wp * data.Weight[entries[v]];
                 }
             }
         }
