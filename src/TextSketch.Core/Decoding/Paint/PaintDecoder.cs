@@ -168,15 +168,27 @@ public sealed class PaintScene
         }
 
         var planes = new float[3][];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(options.MaxDegreeOfParallelism, 1, 3) };
-        // Planes are independent solves; running them at once changes nothing in their arithmetic.
+        int threads = Math.Clamp(options.MaxDegreeOfParallelism, 1, 3);
         PlaneSystem luma = System(layer.Geometry.Luma);
         PlaneSystem chroma = System(layer.Geometry.Chroma);
-        Parallel.For(0, 3, parallel, p =>
+        if (threads == 1)
         {
-            PlaneSystem system = p == 0 ? luma : chroma;
-            planes[p] = system.Solve(layer.Plane(p), p == 0 ? options.Schedule : options.ChromaSchedule, system.CreateWorkspace());
-        });
+            // One solve at a time: the chroma planes reuse one workspace (a solve starts from none of its contents).
+            planes[0] = luma.Solve(layer.Plane(0), options.Schedule, luma.CreateWorkspace());
+            PlaneSystem.Workspace work = chroma.CreateWorkspace();
+            planes[1] = chroma.Solve(layer.Plane(1), options.ChromaSchedule, work);
+            planes[2] = chroma.Solve(layer.Plane(2), options.ChromaSchedule, work);
+        }
+        else
+        {
+            // Planes are independent solves; running them at once changes nothing in their arithmetic.
+            Parallel.For(0, 3, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
+            {
+                PlaneSystem system = p == 0 ? luma : chroma;
+                planes[p] = system.Solve(layer.Plane(p), p == 0 ? options.Schedule : options.ChromaSchedule, system.CreateWorkspace());
+            });
+        }
+
         EdgeSoftening.Apply(planes, Links, options.EdgeSoftness);
         return planes;
     }

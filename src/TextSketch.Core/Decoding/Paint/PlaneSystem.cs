@@ -106,6 +106,8 @@ internal sealed class PlaneSystem
     /// <summary>Solves with the right-hand side already in <c>work.Rhs[0]</c> (padded layout); returns the unpadded solution.</summary>
     public float[] SolveRhs(SolveSchedule schedule, Workspace work)
     {
+        // A reused workspace starts as a new one: no cell sums carried over from its last solve.
+        work.SumsOf = null;
         int levels = _data.Length;
         for (int l = 1; l < levels; l++)
         {
@@ -272,6 +274,7 @@ internal sealed class PlaneSystem
         }
 
         DataLevel data = _data[level]!;
+        GraphLevel graph = _links.Coarse[level - 1];
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
         EnsureSums(level, x, work);
@@ -283,16 +286,18 @@ internal sealed class PlaneSystem
         int n = _links.Count(level);
         for (int count = 0, i = forward ? 0 : n - 1; count < n; count++, i += forward ? 1 : -1)
         {
+            int e0 = start[i];
+            int e1 = start[i + 1];
             double dataTerm = 0;
-            for (int e = start[i]; e < start[i + 1]; e++)
+            for (int e = e0; e < e1; e++)
             {
                 dataTerm += weight[e] * sums[cell[e]];
             }
 
-            float residual = b[i + pad] - LaplacianAt(level, x, i, pad) - (float)(lambda * dataTerm);
+            float residual = b[i + pad] - LaplacianAt(graph, x, i, pad) - (float)(lambda * dataTerm);
             float delta = residual * inverse[i];
             x[i + pad] += delta;
-            for (int e = start[i]; e < start[i + 1]; e++)
+            for (int e = e0; e < e1; e++)
             {
                 sums[cell[e]] += weight[e] * (double)delta;
             }
@@ -300,13 +305,14 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>((L + μM) x)_i on a coarse level.</summary>
-    private float LaplacianAt(int level, float[] x, int i, int pad)
+    private static float LaplacianAt(GraphLevel graph, float[] x, int i, int pad)
     {
-        GraphLevel graph = _links.Coarse[level - 1];
+        int[] neighbour = graph.Neighbour;
+        float[] weight = graph.Weight;
         float sum = 0;
-        for (int e = graph.Start[i]; e < graph.Start[i + 1]; e++)
+        for (int e = graph.Start[i], end = graph.Start[i + 1]; e < end; e++)
         {
-            sum += graph.Weight[e] * x[graph.Neighbour[e] + pad];
+            sum += weight[e] * x[neighbour[e] + pad];
         }
 
         return (graph.Degree[i] * x[i + pad]) - sum;
@@ -321,20 +327,24 @@ internal sealed class PlaneSystem
         }
 
         DataLevel data = _data[level]!;
+        GraphLevel graph = _links.Coarse[level - 1];
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
         EnsureSums(level, x, work);
+        int[] start = data.Start;
+        int[] cell = data.Cell;
+        float[] weight = data.Weight;
         double lambda = Lambda;
         int n = _links.Count(level);
         for (int i = 0; i < n; i++)
         {
             double dataTerm = 0;
-            for (int e = data.Start[i]; e < data.Start[i + 1]; e++)
+            for (int e = start[i], end = start[i + 1]; e < end; e++)
             {
-                dataTerm += data.Weight[e] * sums[data.Cell[e]];
+                dataTerm += weight[e] * sums[cell[e]];
             }
 
-            y[i + pad] = LaplacianAt(level, x, i, pad) + (float)(lambda * dataTerm);
+            y[i + pad] = LaplacianAt(graph, x, i, pad) + (float)(lambda * dataTerm);
         }
     }
 
@@ -524,30 +534,25 @@ internal sealed class PlaneSystem
             }
         }
 
-        // λ DᵀD: nodes sharing a cell are coupled by the product of their weights.
+        // λ DᵀD: nodes sharing a cell are coupled by the product of their weights (cells ascending, each cell's
+        // entries in node order).
         DataLevel data = _data[level]!;
-        var members = new SortedDictionary<int, List<(int Node, float Weight)>>();
+        var nodeOf = new int[data.Cell.Length];
         for (int i = 0; i < n; i++)
         {
-            for (int e = data.Start[i]; e < data.Start[i + 1]; e++)
-            {
-                if (!members.TryGetValue(data.Cell[e], out List<(int, float)>? list))
-                {
-                    list = [];
-                    members[data.Cell[e]] = list;
-                }
-
-                list.Add((i, data.Weight[e]));
-            }
+            Array.Fill(nodeOf, i, data.Start[i], data.Start[i + 1] - data.Start[i]);
         }
 
-        foreach (List<(int Node, float Weight)> list in members.Values)
+        (int[] cellStart, int[] entries) = CountingSort.Group(data.Cell, Grid.CellCount);
+        for (int k = 0; k < Grid.CellCount; k++)
         {
-            foreach ((int p, float wp) in list)
+            for (int u = cellStart[k]; u < cellStart[k + 1]; u++)
             {
-                foreach ((int q, float wq) in list)
+                int p = nodeOf[entries[u]];
+                float wp = data.Weight[entries[u]];
+                for (int v = cellStart[k]; v < cellStart[k + 1]; v++)
                 {
-                    a[(p * n) + q] += Lambda * (double)wp * wq;
+                    a[(p * n) + nodeOf[entries[v]]] += Lambda * (double)wp * data.Weight[entries[v]];
                 }
             }
         }
