@@ -4,19 +4,47 @@ using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Encoder;
 
-/// <summary>The budget could not be met: even the caption (and header) alone are larger.</summary>
+/// <summary>The budget could not be met: even the header and caption (and, in TextSketch mode, an empty sketch) are
+/// larger. The message gives the advice that fits the record's mode and the smallest -MaxBytes that works.</summary>
 public sealed class BudgetTooSmallException : TextSketchException
 {
-    public BudgetTooSmallException(int needed, int budget, string what)
-        : base("BudgetTooSmall", $"-MaxBytes {budget} is too small: {what} alone need {needed} bytes. Shorten the caption, use -Mode Text, or raise -MaxBytes.")
+    private BudgetTooSmallException(int needed, int budget, string message)
+        : base("BudgetTooSmall", message)
     {
         Needed = needed;
         Budget = budget;
     }
 
+    /// <summary>The smallest -MaxBytes that codes this image in this mode with these options.</summary>
     public int Needed { get; }
 
     public int Budget { get; }
+
+    /// <summary>A caption-only record: the caption is the only part that can give way.</summary>
+    public static BudgetTooSmallException ForText(int needed, int budget, bool hasCaption) => new(needed, budget,
+        $"-MaxBytes {budget} is too small: the header and caption alone need {needed} bytes. " +
+        $"{(hasCaption ? "Shorten the caption or use" : "Use")} -MaxBytes {needed} or more.");
+
+    /// <summary>A TextSketch record: the sketch can shrink to nothing, but not the header and caption; -Mode Text is
+    /// suggested only when its record (<paramref name="textBytes"/>) fits the budget.</summary>
+    public static BudgetTooSmallException ForTextSketch(int needed, int budget, int textBytes, bool hasCaption)
+    {
+        var advice = new List<string>();
+        if (hasCaption)
+        {
+            advice.Add("shorten the caption");
+        }
+
+        if (textBytes <= budget)
+        {
+            advice.Add($"use -Mode Text (a caption-only record of {textBytes} bytes fits)");
+        }
+
+        advice.Add($"use -MaxBytes {needed} or more");
+        string joined = advice.Count == 1 ? advice[0] : string.Join(", ", advice.Take(advice.Count - 1)) + " or " + advice[^1];
+        return new(needed, budget,
+            $"-MaxBytes {budget} is too small: the header, caption and an empty sketch alone need {needed} bytes. {char.ToUpperInvariant(joined[0])}{joined[1..]}.");
+    }
 }
 
 /// <summary>
@@ -47,7 +75,7 @@ public static class RateControl
             TskRecord text = analysis.Write(analysis.ToDocument(mode));
             if (maxBytes is int limit && text.Bytes.Length > limit)
             {
-                throw new BudgetTooSmallException(text.Bytes.Length, limit, "the header and caption");
+                throw BudgetTooSmallException.ForText(text.Bytes.Length, limit, !string.IsNullOrEmpty(analysis.Caption));
             }
 
             return text;
@@ -59,7 +87,8 @@ public static class RateControl
         int rest = bare.Bytes.Length;
         if (maxBytes is int hard && rest > hard)
         {
-            throw new BudgetTooSmallException(rest, hard, "the header, caption and an empty sketch");
+            int textBytes = analysis.Write(analysis.ToDocument(TextSketchMode.Text)).Bytes.Length;
+            throw BudgetTooSmallException.ForTextSketch(rest, hard, textBytes, !string.IsNullOrEmpty(analysis.Caption));
         }
 
         var ladder = new SketchLadder(analysis.Sketch, analysis.SketchReference, minComponentPixels);
