@@ -11,11 +11,16 @@ namespace TextSketch.Core.Packs;
 /// </summary>
 public static class PackNames
 {
-    private static readonly Lazy<string> Shipped = new(FindShippedManifestDirectory);
+    private static string? _shipped;
 
     /// <summary>The module's manifests (models/*.json): beside TextSketch.Core.dll, or one folder up (the module
-    /// keeps Core in its dependencies/ folder and models/ beside its own assembly).</summary>
-    public static string ShippedManifestDirectory => Shipped.Value;
+    /// keeps Core in its dependencies/ folder and models/ beside its own assembly). Core's tests set the repository's
+    /// models/ folder (they run from a build folder without one).</summary>
+    public static string ShippedManifestDirectory
+    {
+        get => _shipped ??= FindShippedManifestDirectory();
+        internal set => _shipped = value;
+    }
 
     /// <summary>The installed pack <paramref name="name"/> of one of <paramref name="kinds"/>, for
     /// <paramref name="parameter"/>. Otherwise a <see cref="ModelPackException"/>: ModelPackNotInstalled (with the
