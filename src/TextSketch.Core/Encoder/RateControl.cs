@@ -1,5 +1,6 @@
 using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Format;
+using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Encoder;
@@ -126,8 +127,16 @@ public static class RateControl
         }
 
         // The layer's bits join the stream: the record grows by about their eighth, and its ending may take one more byte.
-        double bits = (budget - sketchOnly.Bytes.Length) * 8.0 - 8;
+        double space = (budget - sketchOnly.Bytes.Length) * 8.0;
+        double bits = space - 8;
         LayerTrial? layer = ColorLayerPlanner.Choose(image, bits);
+        if (FullerLayer(image, layer, space) is { } fuller
+            && analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch, fuller.Reconstruction)) is { } filled
+            && filled.Bytes.Length <= budget)
+        {
+            return filled;
+        }
+
         while (layer is not null)
         {
             TskRecord record = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch, layer.Reconstruction));
@@ -144,5 +153,24 @@ public static class RateControl
         }
 
         return sketchOnly;
+    }
+
+    /// <summary>
+    /// The layer in the byte kept free for the stream's ending too, when the ending does not take it: at small budgets
+    /// that byte is a sixth of the layer. On the bench photos at -MaxBytes 30, 40, 60 and 80 (32 records, Paint
+    /// decoder) it added 31 bytes in all, gave one record a layer it had lacked (+12 dB), raised decoded PSNR on 11
+    /// more by 0.05 to 1.2 dB and lowered it on one by 0.27 dB. The size setting stays the one chosen for the smaller
+    /// budget (a finer size at the same bytes decoded worse there); null when it buys nothing more.
+    /// </summary>
+    private static LayerTrial? FullerLayer(RgbImage image, LayerTrial? layer, double space)
+    {
+        if (layer is null)
+        {
+            return ColorLayerPlanner.Choose(image, space);
+        }
+
+        LayerTrial? fuller = ColorLayerCoder.FitBudget(LayerPlanes.FromImage(image, layer.Reconstruction.Geometry), space, layer.Options,
+            layer.Reconstruction.Quantiser, refine: false, fill: true);
+        return fuller is not null && fuller.Bits > layer.Bits ? fuller : null;
     }
 }

@@ -116,6 +116,25 @@ public class RateControlTests
         Assert.EndsWith($"Shorten the caption or use -MaxBytes {bare} or more.", neither.Message);
     }
 
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void TheLastFewBytesBuyAColourLayerWhenTheStreamEndingLeavesThemFree(int spare)
+    {
+        // A smooth scene: its smallest colour layer costs about six bytes, so a budget six bytes over the floor sketch
+        // holds one once the byte kept for the stream's ending is not needed.
+        ImageAnalysis analysis = TextSketchEncoder.Analyse(TestImages.Scene(768, 512, 2), "a scene", Caption.CaptionSource.Explicit, EncoderOptions.Default);
+        var ladder = new SketchLadder(analysis.Sketch!, analysis.SketchReference, SketchOptions.Default.MinComponentPixels);
+        int sketchOnly = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, ladder.Floor(RateControl.MinimumSketchFidelity).Sketch)).Bytes.Length;
+        int budget = sketchOnly + spare;
+
+        TskRecord record = RateControl.Code(analysis, TextSketchMode.TextSketch, budget, SketchOptions.Default.MinComponentPixels);
+        Assert.NotNull(record.Document.ColorLayer);
+        Assert.InRange(record.Bytes.Length, sketchOnly + 1, budget);
+        Assert.Equal(record.Bytes, RateControl.Code(analysis, TextSketchMode.TextSketch, budget, SketchOptions.Default.MinComponentPixels).Bytes);
+    }
+
     [Fact]
     public void DefaultBudgetGivesAtMost295BytesFor768x512()
     {
