@@ -2,8 +2,8 @@ using TextSketch.Core.Caption;
 using TextSketch.Core.Clip;
 using TextSketch.Core.Decoding.Diffusion;
 using TextSketch.Core.Models;
+using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
-using TextSketch.Core.Packs;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Encoder;

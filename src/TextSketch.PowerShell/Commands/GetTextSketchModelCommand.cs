@@ -2,7 +2,6 @@ using System.Management.Automation;
 using TextSketch.Core;
 using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
-using TextSketch.Core.Packs;
 using TextSketch.Infrastructure;
 
 namespace TextSketch.Commands;

@@ -1,4 +1,4 @@
-using TextSketch.Core.Packs;
+using TextSketch.Core.Models.Install;
 
 namespace TextSketch.Infrastructure;
 

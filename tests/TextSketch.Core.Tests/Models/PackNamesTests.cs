@@ -2,7 +2,7 @@ using TextSketch.Core.Decoding;
 using TextSketch.Core.Decoding.Diffusion;
 using TextSketch.Core.Encoder;
 using TextSketch.Core.Models;
-using TextSketch.Core.Packs;
+using TextSketch.Core.Models.Install;
 using TextSketch.Core.Tests.Support;
 using TextSketch.TinyModels.Packs;
 using DiffusionTinyPacks = TextSketch.Core.Tests.Diffusion.TinyPacks;

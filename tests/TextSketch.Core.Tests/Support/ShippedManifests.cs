@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using TextSketch.Core.Packs;
+using TextSketch.Core.Models.Install;
 
 namespace TextSketch.Core.Tests.Support;
 

@@ -1,5 +1,5 @@
 using TextSketch.Core.Models;
-using TextSketch.Core.Packs;
+using TextSketch.Core.Models.Install;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Decoding.Diffusion;

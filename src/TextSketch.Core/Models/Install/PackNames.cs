@@ -1,7 +1,6 @@
 using TextSketch.Core.Models;
-using TextSketch.Core.Models.Install;
 
-namespace TextSketch.Core.Packs;
+namespace TextSketch.Core.Models.Install;
 
 /// <summary>
 /// What a pack name given by the user can mean: the packs the module ships manifests for and the packs installed in
