@@ -223,3 +223,56 @@ Describe 'Stopping ConvertTo-TextSketch (Ctrl+C)' {
         }
     }
 }
+
+Describe '-ErrorAction Stop on a parallel job' {
+    BeforeAll {
+        $script:root = Get-TempFolder
+        $script:src = New-Item -ItemType Directory (Join-Path $root 'src')
+        1..16 | ForEach-Object { New-TestImage -LiteralPath (Join-Path $src ('p{0:d2}.bmp' -f $_)) -Seed $_ -Width 320 -Height 240 | Out-Null }
+        $script:bad = Join-Path $src 'p04.bmp'
+        Set-Content -LiteralPath $bad 'not an image'
+        $script:out = Join-Path $root 'out'
+    }
+
+    AfterAll {
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'ConvertTo-TextSketch -ThrottleLimit 4 stops at the failing item: records before it, complete files only, and -SkipExisting finishes the job' {
+        $records = [System.Collections.Generic.List[object]]::new()
+        { Get-ChildItem -LiteralPath $src -File | Sort-Object Name | ConvertTo-TextSketch -Caption 'a test' -DestinationPath $out -ThrottleLimit 4 -ErrorAction Stop -WarningAction SilentlyContinue |
+                ForEach-Object { $records.Add($_) } } | Should -Throw -ErrorId 'ImageFormatUnknown*'
+        # Output stops in input order at the failing item; items already in flight may have written their files.
+        @($records | ForEach-Object { Split-Path $_.Path -Leaf }) | Should -Be @('p01.tsk', 'p02.tsk', 'p03.tsk')
+        $written = @(Get-ChildItem -LiteralPath $out -Force)
+        $written.Name | Should -Not -Contain 'p04.tsk'
+        $written | Where-Object Name -NotLike '*.tsk' | Should -BeNullOrEmpty   # no temporary or partial files
+        foreach ($file in $written) { { Import-TextSketch -LiteralPath $file.FullName -ErrorAction Stop } | Should -Not -Throw }
+
+        # Once the bad source is gone, a rerun with -SkipExisting skips exactly what was written and codes the rest.
+        Remove-Item -LiteralPath $bad
+        $verbose = Get-ChildItem -LiteralPath $src -File | ConvertTo-TextSketch -Caption 'a test' -DestinationPath $out -ThrottleLimit 4 -SkipExisting -ErrorAction Stop -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose[-1].Message | Should -Match "^$(15 - $written.Count) compressed, $($written.Count) skipped, 0 failed"
+        (Get-ChildItem -LiteralPath $out -Force).Name | Should -Be (1..16 | Where-Object { $_ -ne 4 } | ForEach-Object { 'p{0:d2}.tsk' -f $_ })
+    }
+
+    It 'Expand-TextSketch (parallel Paint decoder) stops at the failing record: complete images only, and -SkipExisting finishes the job' {
+        $images = Join-Path $root 'images'
+        $garbage = Join-Path $out 'p03.tsk'
+        Set-Content -LiteralPath $garbage 'not a record'
+        $files = [System.Collections.Generic.List[object]]::new()
+        { Get-ChildItem -LiteralPath $out -Filter *.tsk | Sort-Object Name | Expand-TextSketch -DestinationPath $images -Decoder Paint -ErrorAction Stop |
+                ForEach-Object { $files.Add($_) } } | Should -Throw -ErrorId 'TskNotARecord*'
+        @($files.Name) | Should -Be @('p01.png', 'p02.png')
+        $written = @(Get-ChildItem -LiteralPath $images -Force)
+        $written | Where-Object Name -NotLike '*.png' | Should -BeNullOrEmpty
+        foreach ($file in $written) { Get-PngSize -LiteralPath $file.FullName | Should -BeLike '*Width=320*Height=240*' }
+
+        Remove-Item -LiteralPath $garbage
+        $verbose = Get-ChildItem -LiteralPath $out -Filter *.tsk | Expand-TextSketch -DestinationPath $images -Decoder Paint -SkipExisting -ErrorAction Stop -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose[-1].Message | Should -Match "^$(14 - $written.Count) expanded, $($written.Count) skipped, 0 failed"
+        @(Get-ChildItem -LiteralPath $images -Force).Count | Should -Be 14
+    }
+}

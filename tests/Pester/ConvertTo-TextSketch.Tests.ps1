@@ -186,5 +186,15 @@ Describe 'ConvertTo-TextSketch -MaxBytes' {
         $r | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'BudgetTooSmall*'
         $err[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err[0].Exception.Message | Should -Match '^-MaxBytes 12 is too small: .* need (\d+) bytes\. Shorten the caption or use -MaxBytes \1 or more\.$'
+    }
+
+    It 'tells a Text-mode record the smallest -MaxBytes, never to use -Mode Text' {
+        $caption = 'a caption far too long for a budget of twelve bytes'
+        ConvertTo-TextSketch -LiteralPath $image.FullName -Caption $caption -Mode Text -MaxBytes 12 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Not -Match '-Mode'
+        $err[0].Exception.Message -match 'Shorten the caption or use -MaxBytes (\d+) or more\.$' | Should -BeTrue
+        $needed = [int]$Matches[1]
+        (ConvertTo-TextSketch -LiteralPath $image.FullName -Caption $caption -Mode Text -MaxBytes $needed).TotalBytes | Should -Be $needed
     }
 }

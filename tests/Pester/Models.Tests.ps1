@@ -259,6 +259,40 @@ Describe 'Install-TextSketchModel' {
         Install-TextSketchModel -Name nosuchpack -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
         $problems[0].Exception.Message | Should -Match 'florence2-base'
+        $problems[0].Exception.Message | Should -Not -Match 'Did you mean'
+    }
+
+    It 'suggests the closest pack for a typo and installs nothing' {
+        Install-TextSketchModel -Name pidnet -ModelRoot $root -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
+        $problems[0].Exception.Message | Should -BeLike "No model pack named 'pidnet' is known. Did you mean 'pidinet'? It is not installed; install it with: Install-TextSketchModel -Name pidinet. Known packs: clip-vit-b32, *, sd15-softedge. For a pack of your own*"
+        Get-ChildItem $root -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A mistyped pack name' {
+    It 'for <Command> names the known <Kind> packs and the closest, never an install of the typo' -TestCases @(
+        @{ Command = 'ConvertTo-TextSketch -SketchModel'; Kind = 'sketch'; Typo = 'pidnet'; Closest = 'pidinet'; Run = { param($m) ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -Caption x -SketchModel pidnet -ModelRoot $m -ErrorAction Stop } }
+        @{ Command = 'Expand-TextSketch -ModelPack'; Kind = 'diffusion'; Typo = 'sd15-cany'; Closest = 'sd15-canny'; Run = { param($m) ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -Caption x | Expand-TextSketch -DestinationPath (Join-Path $m out) -ModelPack sd15-cany -ModelRoot $m -ErrorAction Stop } }
+        @{ Command = 'ConvertTo-TextSketch -Captioner'; Kind = 'captioner or clip'; Typo = 'florence-base'; Closest = 'florence2-base'; Run = { param($m) ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -Captioner florence-base -ModelRoot $m -ErrorAction Stop } }
+    ) {
+        $empty = Get-TempFolder
+        try {
+            { & $Run $empty } | Should -Throw -ErrorId 'ModelPackUnknown*' -ExpectedMessage "No model pack named '$Typo' is known. Did you mean '$Closest'? It is not installed; install it with: Install-TextSketchModel -Name $Closest. Known $Kind packs: *"
+            try { & $Run $empty } catch { $_.Exception.Message | Should -Not -BeLike "*-Name $Typo*" }
+        }
+        finally { Remove-Item $empty -Recurse -Force }
+    }
+
+    It 'for Get-TextSketchModel suggests the closest known or installed pack' {
+        Get-TextSketchModel -Name sd15-softegde -ModelRoot $tiny -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelPackUnknown*'
+        $problems[0].Exception.Message | Should -BeLike "No model pack named 'sd15-softegde' is known. Did you mean 'sd15-softedge'? Known packs: *"
+    }
+
+    It 'for a pack of another kind says which kind the parameter takes' {
+        { ConvertTo-TextSketch -LiteralPath (Join-Path $photos 'one.bmp') -Caption x -SketchModel sd15-canny -ModelRoot $tiny -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelPackWrongKind*' -ExpectedMessage "The model pack 'sd15-canny' is a Diffusion pack; -SketchModel needs a Sketch pack. Known sketch packs: hed*pidinet*"
     }
 }
 

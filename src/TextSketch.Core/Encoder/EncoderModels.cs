@@ -2,6 +2,7 @@ using TextSketch.Core.Caption;
 using TextSketch.Core.Clip;
 using TextSketch.Core.Decoding.Diffusion;
 using TextSketch.Core.Models;
+using TextSketch.Core.Models.Install;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Sketch;
 
@@ -79,8 +80,8 @@ public sealed class EncoderModels : IDisposable
         }
 
         string root = ModelPaths.ResolveRoot(request.ModelRoot);
-        InstalledPack? sketchPack = request.SketchModel is null ? null : InstalledPack.Require(root, request.SketchModel);
-        InstalledPack? captionPack = request.Captioner is null ? null : InstalledPack.Require(root, request.Captioner);
+        InstalledPack? sketchPack = request.SketchModel is null ? null : PackNames.Require(root, request.SketchModel, "-SketchModel", ModelPackKind.Sketch);
+        InstalledPack? captionPack = request.Captioner is null ? null : PackNames.Require(root, request.Captioner, "-Captioner", ModelPackKind.Captioner, ModelPackKind.Clip);
         var sessions = new OnnxSessionFactory(request.Device, intraOpThreads: 1);
         ClipEncoder? clip = null;
         var owned = new List<IDisposable>();

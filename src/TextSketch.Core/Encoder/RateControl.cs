@@ -1,22 +1,51 @@
 using TextSketch.Core.Coding.ColorLayer;
 using TextSketch.Core.Format;
+using TextSketch.Core.Imaging;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Encoder;
 
-/// <summary>The budget could not be met: even the caption (and header) alone are larger.</summary>
+/// <summary>The budget could not be met: even the header and caption (and, in TextSketch mode, an empty sketch) are
+/// larger. The message gives the advice that fits the record's mode and the smallest -MaxBytes that works.</summary>
 public sealed class BudgetTooSmallException : TextSketchException
 {
-    public BudgetTooSmallException(int needed, int budget, string what)
-        : base("BudgetTooSmall", $"-MaxBytes {budget} is too small: {what} alone need {needed} bytes. Shorten the caption, use -Mode Text, or raise -MaxBytes.")
+    private BudgetTooSmallException(int needed, int budget, string message)
+        : base("BudgetTooSmall", message)
     {
         Needed = needed;
         Budget = budget;
     }
 
+    /// <summary>The smallest -MaxBytes that codes this image in this mode with these options.</summary>
     public int Needed { get; }
 
     public int Budget { get; }
+
+    /// <summary>A caption-only record: the caption is the only part that can give way.</summary>
+    public static BudgetTooSmallException ForText(int needed, int budget, bool hasCaption) => new(needed, budget,
+        $"-MaxBytes {budget} is too small: the header and caption alone need {needed} bytes. " +
+        $"{(hasCaption ? "Shorten the caption or use" : "Use")} -MaxBytes {needed} or more.");
+
+    /// <summary>A TextSketch record: the sketch can shrink to nothing, but not the header and caption; -Mode Text is
+    /// suggested only when its record (<paramref name="textBytes"/>) fits the budget.</summary>
+    public static BudgetTooSmallException ForTextSketch(int needed, int budget, int textBytes, bool hasCaption)
+    {
+        var advice = new List<string>();
+        if (hasCaption)
+        {
+            advice.Add("shorten the caption");
+        }
+
+        if (textBytes <= budget)
+        {
+            advice.Add($"use -Mode Text (a caption-only record of {textBytes} bytes fits)");
+        }
+
+        advice.Add($"use -MaxBytes {needed} or more");
+        string joined = advice.Count == 1 ? advice[0] : string.Join(", ", advice.Take(advice.Count - 1)) + " or " + advice[^1];
+        return new(needed, budget,
+            $"-MaxBytes {budget} is too small: the header, caption and an empty sketch alone need {needed} bytes. {char.ToUpperInvariant(joined[0])}{joined[1..]}.");
+    }
 }
 
 /// <summary>
@@ -47,7 +76,7 @@ public static class RateControl
             TskRecord text = analysis.Write(analysis.ToDocument(mode));
             if (maxBytes is int limit && text.Bytes.Length > limit)
             {
-                throw new BudgetTooSmallException(text.Bytes.Length, limit, "the header and caption");
+                throw BudgetTooSmallException.ForText(text.Bytes.Length, limit, !string.IsNullOrEmpty(analysis.Caption));
             }
 
             return text;
@@ -59,7 +88,8 @@ public static class RateControl
         int rest = bare.Bytes.Length;
         if (maxBytes is int hard && rest > hard)
         {
-            throw new BudgetTooSmallException(rest, hard, "the header, caption and an empty sketch");
+            int textBytes = analysis.Write(analysis.ToDocument(TextSketchMode.Text)).Bytes.Length;
+            throw BudgetTooSmallException.ForTextSketch(rest, hard, textBytes, !string.IsNullOrEmpty(analysis.Caption));
         }
 
         var ladder = new SketchLadder(analysis.Sketch, analysis.SketchReference, minComponentPixels);
@@ -97,8 +127,16 @@ public static class RateControl
         }
 
         // The layer's bits join the stream: the record grows by about their eighth, and its ending may take one more byte.
-        double bits = (budget - sketchOnly.Bytes.Length) * 8.0 - 8;
+        double space = (budget - sketchOnly.Bytes.Length) * 8.0;
+        double bits = space - 8;
         LayerTrial? layer = ColorLayerPlanner.Choose(image, bits);
+        if (FullerLayer(image, layer, space) is { } fuller
+            && analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch, fuller.Reconstruction)) is { } filled
+            && filled.Bytes.Length <= budget)
+        {
+            return filled;
+        }
+
         while (layer is not null)
         {
             TskRecord record = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, floor.Sketch, layer.Reconstruction));
@@ -115,5 +153,24 @@ public static class RateControl
         }
 
         return sketchOnly;
+    }
+
+    /// <summary>
+    /// The layer in the byte kept free for the stream's ending too, when the ending does not take it: at small budgets
+    /// that byte is a sixth of the layer. On the bench photos at -MaxBytes 30, 40, 60 and 80 (32 records, Paint
+    /// decoder) it added 31 bytes in all, gave one record a layer it had lacked (+12 dB), raised decoded PSNR on 11
+    /// more by 0.05 to 1.2 dB and lowered it on one by 0.27 dB. The size setting stays the one chosen for the smaller
+    /// budget (a finer size at the same bytes decoded worse there); null when it buys nothing more.
+    /// </summary>
+    private static LayerTrial? FullerLayer(RgbImage image, LayerTrial? layer, double space)
+    {
+        if (layer is null)
+        {
+            return ColorLayerPlanner.Choose(image, space);
+        }
+
+        LayerTrial? fuller = ColorLayerCoder.FitBudget(LayerPlanes.FromImage(image, layer.Reconstruction.Geometry), space, layer.Options,
+            layer.Reconstruction.Quantiser, refine: false, fill: true);
+        return fuller is not null && fuller.Bits > layer.Bits ? fuller : null;
     }
 }

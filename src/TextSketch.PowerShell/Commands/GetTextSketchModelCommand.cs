@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TextSketch.Core;
+using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Infrastructure;
 
@@ -23,10 +24,13 @@ public sealed class GetTextSketchModelCommand : TextSketchCmdlet
     protected override void ProcessRecord()
     {
         IReadOnlyList<PackStatus> packs;
+        IReadOnlyDictionary<string, ModelManifest> shipped;
+        string root;
         try
         {
-            string root = ResolvedModelRoot;
+            root = ResolvedModelRoot;
             packs = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, root);
+            shipped = ModelCatalog.Shipped(ModelPacks.ShippedManifestDirectory);
         }
         catch (TextSketchException e)
         {
@@ -46,9 +50,11 @@ public sealed class GetTextSketchModelCommand : TextSketchCmdlet
 
             if (!any && !WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"No model pack named '{pattern}'{(Installed ? " is installed" : " is known")}. Known packs: {string.Join(", ", packs.Select(p => p.Name))}."),
-                    "ModelPackUnknown", ErrorCategory.ObjectNotFound, pattern));
+                // Under -Installed a shipped pack that is not installed gets its install command, a typo the closest installed name.
+                string message = Installed && packs.FirstOrDefault(p => string.Equals(p.Name, pattern, StringComparison.OrdinalIgnoreCase)) is { } known
+                    ? ModelPackException.NotInstalled(known.Name, root).Message
+                    : PackNames.Unknown(pattern, packs.Where(p => !Installed || p.Installed).ToList(), Installed ? "installed packs" : null, shipped, ownPackHint: false);
+                WriteError(new ErrorRecord(new ItemNotFoundException(message), "ModelPackUnknown", ErrorCategory.ObjectNotFound, pattern));
             }
         }
     }

@@ -91,8 +91,9 @@ public sealed class InstallTextSketchModelCommand : TextSketchCmdlet, IDisposabl
         {
             if (!_shipped.TryGetValue(name, out ModelManifest? manifest))
             {
+                IReadOnlyList<PackStatus> known = ModelCatalog.List(ModelPacks.ShippedManifestDirectory, _root).Where(p => _shipped.ContainsKey(p.Name)).ToList();
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"The module has no manifest for a pack named '{name}'. Known packs: {string.Join(", ", _shipped.Keys)}. For a pack of your own, use -Manifest."),
+                    new ItemNotFoundException(PackNames.Unknown(name, known, null, _shipped, ownPackHint: true)),
                     "ModelPackUnknown", ErrorCategory.ObjectNotFound, name));
                 continue;
             }

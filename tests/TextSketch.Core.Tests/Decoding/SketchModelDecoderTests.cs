@@ -1,6 +1,7 @@
 using TextSketch.Core.Decoding;
 using TextSketch.Core.Decoding.Diffusion;
 using TextSketch.Core.Format;
+using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Sketch;
 using TextSketch.TinyModels.Packs;
@@ -49,9 +50,56 @@ public class SketchModelDecoderTests
         Assert.Equal(["sd15-canny"], Opened(auto with { ModelPack = "sd15-canny" }, pidinet));
     }
 
-    private static List<string> Opened(DecodeOptions options, params TskRecord[] records)
+    [Fact]
+    public void A_run_of_pidinet_records_opens_only_the_soft_edge_pack()
     {
+        using var packs = new DiffusionTinyPacks();
+        packs.Write("sd15-canny", new Sd15TinyOptions());
+        packs.Write("sd15-softedge", new Sd15TinyOptions());
+        TskRecord pidinet = TskFile.Write(DiffusionTinyPacks.Document() with { SketchSource = SketchSource.PiDiNet });
+        var auto = new DecodeOptions { ModelRoot = packs.Root, Steps = 2, Device = ExecutionDevice.Cpu };
+
         var messages = new Messages();
+        Assert.Equal(["sd15-softedge"], Opened(auto, messages, pidinet, pidinet));
+        Assert.DoesNotContain(messages.Verbose, m => m.Contains("sd15-canny", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_broken_default_pack_fails_only_the_records_routed_to_it()
+    {
+        using var packs = new DiffusionTinyPacks();
+        packs.Write("sd15-canny", new Sd15TinyOptions { PlainUnet = true });
+        packs.Write("sd15-softedge", new Sd15TinyOptions());
+        TskRecord builtIn = TskFile.Write(DiffusionTinyPacks.Document());
+        TskRecord pidinet = TskFile.Write(DiffusionTinyPacks.Document() with { SketchSource = SketchSource.PiDiNet });
+        var auto = new DecodeOptions { ModelRoot = packs.Root, Steps = 2, Device = ExecutionDevice.Cpu };
+        var messages = new Messages();
+        using DiffusionDecoder decoder = DiffusionDecoder.Open(auto);
+        decoder.Prepare(messages);
+
+        Assert.Equal(pidinet.Document.Width, decoder.Decode(pidinet, auto, null, CancellationToken.None).Image.Width);
+        ModelPackException first = Assert.Throws<ModelPackException>(() => decoder.Decode(builtIn, auto, null, CancellationToken.None));
+        ModelPackException again = Assert.Throws<ModelPackException>(() => decoder.Decode(builtIn, auto, null, CancellationToken.None));
+        Assert.Equal("ModelSignatureMismatch", first.ErrorId);
+        Assert.Same(first, again);
+        Assert.Equal(1, messages.Verbose.Count(m => m.StartsWith("Opening the diffusion pack 'sd15-canny'", StringComparison.Ordinal)));
+        Assert.Equal(pidinet.Document.Width, decoder.Decode(pidinet, auto, null, CancellationToken.None).Image.Width);
+    }
+
+    [Fact]
+    public void Only_a_soft_edge_pack_installed_decodes_pidinet_records()
+    {
+        using var packs = new DiffusionTinyPacks();
+        packs.Write("sd15-softedge", new Sd15TinyOptions());
+        TskRecord pidinet = TskFile.Write(DiffusionTinyPacks.Document() with { SketchSource = SketchSource.PiDiNet });
+        var auto = new DecodeOptions { ModelRoot = packs.Root, Steps = 2, Device = ExecutionDevice.Cpu };
+        Assert.Equal(["sd15-softedge"], Opened(auto, new Messages(), pidinet));
+    }
+
+    private static List<string> Opened(DecodeOptions options, params TskRecord[] records) => Opened(options, new Messages(), records);
+
+    private static List<string> Opened(DecodeOptions options, Messages messages, params TskRecord[] records)
+    {
         using DiffusionDecoder decoder = DiffusionDecoder.Open(options);
         decoder.Prepare(messages);
         foreach (TskRecord record in records)

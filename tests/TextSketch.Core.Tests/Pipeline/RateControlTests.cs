@@ -82,6 +82,60 @@ public class RateControlTests
     }
 
     [Fact]
+    public void ATextRecordTooLargeIsNotToldToUseTextModeAndHearsTheSmallestBudget()
+    {
+        int needed = TskFile.Write(Busy.Value.ToDocument(TextSketchMode.Text)).Bytes.Length;
+        BudgetTooSmallException e = Assert.Throws<BudgetTooSmallException>(() => RateControl.Code(Busy.Value, TextSketchMode.Text, needed - 1, 16));
+        Assert.Equal($"-MaxBytes {needed - 1} is too small: the header and caption alone need {needed} bytes. Shorten the caption or use -MaxBytes {needed} or more.", e.Message);
+        Assert.DoesNotContain("-Mode", e.Message);
+        Assert.Equal(needed, e.Needed);
+        Assert.Equal(needed, RateControl.Code(Busy.Value, TextSketchMode.Text, needed, 16).Bytes.Length);
+
+        // Without a caption there is nothing to shorten.
+        ImageAnalysis silent = Busy.Value with { Caption = null, CaptionSource = Caption.CaptionSource.None };
+        int header = TskFile.Write(silent.ToDocument(TextSketchMode.Text)).Bytes.Length;
+        e = Assert.Throws<BudgetTooSmallException>(() => RateControl.Code(silent, TextSketchMode.Text, header - 1, 16));
+        Assert.EndsWith($"Use -MaxBytes {header} or more.", e.Message);
+    }
+
+    [Fact]
+    public void ATextSketchRecordTooLargeHearsTextModeOnlyWhenItFitsAndTheSmallestBudget()
+    {
+        int text = TskFile.Write(Busy.Value.ToDocument(TextSketchMode.Text)).Bytes.Length;
+        int bare = TskFile.Write(Busy.Value.ToDocument(TextSketchMode.TextSketch, new BitPlane(Busy.Value.Sketch!.Edges.Width, Busy.Value.Sketch.Edges.Height))).Bytes.Length;
+        Assert.True(bare > text, $"{bare} <= {text}");
+
+        BudgetTooSmallException fits = Assert.Throws<BudgetTooSmallException>(() => RateControl.Code(Busy.Value, TextSketchMode.TextSketch, bare - 1, 16));
+        Assert.Equal(bare, fits.Needed);
+        Assert.Contains($"use -Mode Text (a caption-only record of {text} bytes fits)", fits.Message);
+        Assert.EndsWith($"or use -MaxBytes {bare} or more.", fits.Message);
+        Assert.True(RateControl.Code(Busy.Value, TextSketchMode.TextSketch, bare, 16).Bytes.Length <= bare);
+
+        BudgetTooSmallException neither = Assert.Throws<BudgetTooSmallException>(() => RateControl.Code(Busy.Value, TextSketchMode.TextSketch, text - 1, 16));
+        Assert.DoesNotContain("-Mode Text", neither.Message);
+        Assert.EndsWith($"Shorten the caption or use -MaxBytes {bare} or more.", neither.Message);
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void TheLastFewBytesBuyAColourLayerWhenTheStreamEndingLeavesThemFree(int spare)
+    {
+        // A smooth scene: its smallest colour layer costs about six bytes, so a budget six bytes over the floor sketch
+        // holds one once the byte kept for the stream's ending is not needed.
+        ImageAnalysis analysis = TextSketchEncoder.Analyse(TestImages.Scene(768, 512, 2), "a scene", Caption.CaptionSource.Explicit, EncoderOptions.Default);
+        var ladder = new SketchLadder(analysis.Sketch!, analysis.SketchReference, SketchOptions.Default.MinComponentPixels);
+        int sketchOnly = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, ladder.Floor(RateControl.MinimumSketchFidelity).Sketch)).Bytes.Length;
+        int budget = sketchOnly + spare;
+
+        TskRecord record = RateControl.Code(analysis, TextSketchMode.TextSketch, budget, SketchOptions.Default.MinComponentPixels);
+        Assert.NotNull(record.Document.ColorLayer);
+        Assert.InRange(record.Bytes.Length, sketchOnly + 1, budget);
+        Assert.Equal(record.Bytes, RateControl.Code(analysis, TextSketchMode.TextSketch, budget, SketchOptions.Default.MinComponentPixels).Bytes);
+    }
+
+    [Fact]
     public void DefaultBudgetGivesAtMost295BytesFor768x512()
     {
         TskRecord record = RateControl.Code(Busy.Value, TextSketchMode.TextSketch, null, 16);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Models;
@@ -8,28 +9,33 @@ using TextSketch.Core.Sketch;
 namespace TextSketch.Core.Decoding.Diffusion;
 
 /// <summary>
-/// The paper's decoder as an <see cref="ITskDecoder"/>: the <see cref="DiffusionPipeline"/> of one installed pack,
-/// opened at <see cref="Prepare"/>, decoding one record at a time on the calling thread. A record with a colour layer
-/// starts from its weight-free reconstruction (<see cref="TskDecoders.WeightFree"/>, asked through the registry, so
-/// it is whatever decoder that is) at the strength <see cref="DiffusionPipeline.StrengthFor"/> gives; colours and
-/// layout then come from the record, detail from the model. Without -ModelPack each record goes to the pack Auto
-/// prefers for its sketch model (<see cref="DiffusionPacks.PreferredFor"/>), opened the first time a record needs it.
+/// The paper's decoder as an <see cref="ITskDecoder"/>: the <see cref="DiffusionPipeline"/> of an installed pack,
+/// decoding one record at a time on the calling thread. A record with a colour layer starts from its weight-free
+/// reconstruction (<see cref="TskDecoders.WeightFree"/>, asked through the registry, so it is whatever decoder that
+/// is) at the strength <see cref="DiffusionPipeline.StrengthFor"/> gives; colours and layout then come from the
+/// record, detail from the model. A pack named with -ModelPack decodes every record and opens at
+/// <see cref="Prepare"/>. Without one each record goes to the pack Auto prefers for its sketch model
+/// (<see cref="DiffusionPacks.PreferredFor"/>), found and opened the first time a record needs it: a run whose
+/// records all route to sd15-softedge never loads (or needs) sd15-canny. A pack that fails to open fails the
+/// records routed to it, each with the same error, and is not retried.
 /// </summary>
 public sealed class DiffusionDecoder : ITskDecoder
 {
-    private readonly InstalledPack _pack;
+    private readonly InstalledPack? _named;
+    private readonly string _root;
     private readonly DecodeOptions _options;
-    private readonly string? _autoRoot;
+    private readonly Dictionary<SketchSource, InstalledPack> _routes = [];
     private readonly Dictionary<string, DiffusionPipeline> _pipelines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExceptionDispatchInfo> _failed = new(StringComparer.Ordinal);
     private IMessageSink? _messages;
     private ITskDecoder? _weightFree;
     private bool _warnedCpu;
 
-    private DiffusionDecoder(InstalledPack pack, DecodeOptions options, string? autoRoot)
+    private DiffusionDecoder(InstalledPack? named, string root, DecodeOptions options)
     {
-        _pack = pack;
+        _named = named;
+        _root = root;
         _options = options;
-        _autoRoot = autoRoot;
     }
 
     public static TskDecoderEntry Entry { get; } = new("Diffusion", "Stable Diffusion + ControlNet guided by the sketch and the caption", Availability, Open)
@@ -41,28 +47,35 @@ public sealed class DiffusionDecoder : ITskDecoder
 
     public bool RunsInParallel => false;
 
-    /// <summary>The pack it decodes with: the named one, else Auto's for the built-in detector's sketches.</summary>
-    public string PackName => _pack.Name;
+    /// <summary>The pack it decodes with: the named one, else Auto's for the built-in detector's sketches (found, not opened).</summary>
+    public string PackName => (_named ?? RouteOf(SketchSource.BuiltIn)).Name;
 
-    /// <summary>The pack <paramref name="options"/> name (-ModelPack), else Auto's (<see cref="DiffusionPacks"/>);
-    /// a missing pack names the install command.</summary>
+    /// <summary>The pack <paramref name="options"/> name (-ModelPack), required now; else Auto's, which needs some
+    /// diffusion pack installed and is chosen per record (<see cref="DiffusionPacks"/>). A missing pack names the
+    /// install command. Nothing is loaded here.</summary>
     public static DiffusionDecoder Open(DecodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         string root = ModelPaths.ResolveRoot(options.ModelRoot);
-        InstalledPack pack = options.ModelPack is not null
-            ? DiffusionPacks.Require(root, options.ModelPack)
-            : DiffusionPacks.FindDefault(root) ?? throw ModelPackException.NotInstalled(DiffusionPacks.Preferred[0], root);
-        return new DiffusionDecoder(pack, options, options.ModelPack is null ? root : null);
+        if (options.ModelPack is not null)
+        {
+            return new DiffusionDecoder(DiffusionPacks.Require(root, options.ModelPack), root, options);
+        }
+
+        _ = DiffusionPacks.FindDefault(root) ?? throw ModelPackException.NotInstalled(DiffusionPacks.Preferred[0], root);
+        return new DiffusionDecoder(null, root, options);
     }
 
     /// <summary>A decoder for a pack already found (candidate selection decodes exactly as a default Expand does).</summary>
     public static DiffusionDecoder Open(InstalledPack pack, ExecutionDevice device)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        return new DiffusionDecoder(pack, new DecodeOptions { Decoder = Entry.Name, ModelPack = pack.Name, Device = device }, null);
+        return new DiffusionDecoder(pack, Path.GetDirectoryName(pack.Directory) ?? pack.Directory,
+            new DecodeOptions { Decoder = Entry.Name, ModelPack = pack.Name, Device = device });
     }
 
+    /// <summary>Opens the weight-free decoder and a named pack (so a broken -ModelPack fails before anything is
+    /// written); Auto's packs open with their first record.</summary>
     public void Prepare(IMessageSink messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -74,7 +87,10 @@ public sealed class DiffusionDecoder : ITskDecoder
         _messages = messages;
         _weightFree = TskDecoders.WeightFree.Open(_options);
         _weightFree.Prepare(messages);
-        PipelineOf(_pack);
+        if (_named is not null)
+        {
+            PipelineOf(_named);
+        }
     }
 
     public DecodedImage Decode(TskRecord record, DecodeOptions options, IProgress<DecodeProgress>? progress, CancellationToken cancellationToken)
@@ -86,11 +102,7 @@ public sealed class DiffusionDecoder : ITskDecoder
             throw new InvalidOperationException("Prepare the decoder before decoding.");
         }
 
-        // Auto: the ControlNet trained on this record's kind of sketch, when one is installed.
-        InstalledPack pack = _autoRoot is not null && record.Document.SketchSource != SketchSource.BuiltIn
-            ? DiffusionPacks.FindDefault(_autoRoot, record.Document.SketchSource) ?? _pack
-            : _pack;
-        DiffusionPipeline pipeline = PipelineOf(pack);
+        DiffusionPipeline pipeline = PipelineOf(_named ?? RouteOf(record.Document.SketchSource));
         double strength = pipeline.StrengthFor(record.Document, options.Strength, options.Steps);
         // The start image is only made when a start from it runs (strength below 1).
         // The start is the picture, never its ink (-Outline is the weight-free decoder's look, not the record's colour).
@@ -121,7 +133,20 @@ public sealed class DiffusionDecoder : ITskDecoder
         _weightFree = null;
     }
 
-    /// <summary>The pack's pipeline, opened (and its warnings given) the first time.</summary>
+    /// <summary>The pack Auto uses for sketches of <paramref name="source"/>, found the first time one is asked for.</summary>
+    private InstalledPack RouteOf(SketchSource source)
+    {
+        if (!_routes.TryGetValue(source, out InstalledPack? pack))
+        {
+            pack = DiffusionPacks.FindDefault(_root, source) ?? throw ModelPackException.NotInstalled(DiffusionPacks.PreferredFor(source)[0], _root);
+            _routes[source] = pack;
+        }
+
+        return pack;
+    }
+
+    /// <summary>The pack's pipeline, opened (and its warnings given) the first time; a pack that failed to open
+    /// gives its error again instead of loading again.</summary>
     private DiffusionPipeline PipelineOf(InstalledPack pack)
     {
         if (_pipelines.TryGetValue(pack.Name, out DiffusionPipeline? open))
@@ -129,9 +154,20 @@ public sealed class DiffusionDecoder : ITskDecoder
             return open;
         }
 
+        _failed.GetValueOrDefault(pack.Name)?.Throw();
         IMessageSink messages = _messages!;
         messages.Verbose($"Opening the diffusion pack '{pack.Name}' from '{pack.Directory}'.");
-        DiffusionPipeline pipeline = DiffusionPipeline.Open(pack, _options.Device);
+        DiffusionPipeline pipeline;
+        try
+        {
+            pipeline = DiffusionPipeline.Open(pack, _options.Device);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failed[pack.Name] = ExceptionDispatchInfo.Capture(e);
+            throw;
+        }
+
         _pipelines[pack.Name] = pipeline;
         if (pipeline.FallbackReason is string reason && !_warnedCpu)
         {

@@ -1,4 +1,5 @@
 using TextSketch.Core.Models;
+using TextSketch.Core.Models.Install;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Decoding.Diffusion;
@@ -26,18 +27,9 @@ public static class DiffusionPacks
         _ => Preferred,
     };
 
-    /// <summary>The named pack (required, and of the diffusion kind).</summary>
-    public static InstalledPack Require(string root, string? name)
-    {
-        InstalledPack pack = InstalledPack.Require(root, name ?? Preferred[0]);
-        if (pack.Manifest.Kind != ModelPackKind.Diffusion)
-        {
-            throw new ModelPackException("ModelPackWrongKind",
-                $"The model pack '{pack.Name}' is a {pack.Manifest.Kind} pack, not a diffusion pack (use sd15-canny, sd15-hed or sd15-softedge).");
-        }
-
-        return pack;
-    }
+    /// <summary>The named pack (required, and of the diffusion kind; <see cref="PackNames.Require"/> words what is wrong).</summary>
+    public static InstalledPack Require(string root, string? name) =>
+        PackNames.Require(root, name ?? Preferred[0], "-ModelPack", ModelPackKind.Diffusion);
 
     /// <summary>The pack Auto uses for sketches of <paramref name="source"/>, or null when no diffusion pack is installed.</summary>
     public static InstalledPack? FindDefault(string root, SketchSource source = SketchSource.BuiltIn)
