@@ -16,8 +16,8 @@ $written = Get-ChildItem -LiteralPath $SamplesPath -Filter *.jpg | ConvertTo-Tex
 $written | Format-Table | Out-Host
 $written | Select-Object -First 1 | Format-List SourcePath, Path, Width, Height, Mode, Caption, CaptionSource, SketchWidth, SketchHeight, Seed, TotalBytes, Bpp, HeaderBits, CaptionBits, SketchBits, ColorBits | Out-Host
 
-Write-Host "Expanding the records with the Preview decoder (no weights needed) ..."
-$restored = Get-ChildItem -LiteralPath $records -Filter *.tsk | Expand-TextSketch -DestinationPath $images -Decoder Preview
+Write-Host "Expanding the records with the Paint decoder (the weight-free default: no weights needed) ..."
+$restored = Get-ChildItem -LiteralPath $records -Filter *.tsk | Expand-TextSketch -DestinationPath $images -Decoder Paint
 $sketches = Get-ChildItem -LiteralPath $records -Filter *.tsk | Expand-TextSketch -DestinationPath $images -Layer Sketch
 
 $sourceBytes = ($written.SourcePath | ForEach-Object { (Get-Item -LiteralPath $_).Length } | Measure-Object -Sum).Sum
