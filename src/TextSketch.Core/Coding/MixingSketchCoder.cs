@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Coding;
@@ -26,19 +27,78 @@ public sealed class MixingSketchCoder : ISketchCoder
     public void Encode(BitPlane plane, RangeEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(plane);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ReadOnlySpan<ushort> decisions = Decisions(plane);
+        foreach (ushort decision in decisions)
+        {
+            encoder.Encode(decision & 1, decision & ~1);
+        }
+    }
+
+    /// <summary>
+    /// The plane's coding decisions, each P(1) in 1/65536 (a multiple of 16) with the pixel in its low bit. The
+    /// predictions depend only on the pixels, so the encoder's rate control, which writes one sketch into several
+    /// records (and codes it alone to size it), models it once and replays the decisions after; a replay is checked
+    /// against a copy of the pixels it was modelled from, so a plane changed since is modelled afresh. An empty plane
+    /// keeps every context at zero, so its decisions are a prefix of one sequence shared by all sizes.
+    /// </summary>
+    private static ReadOnlySpan<ushort> Decisions(BitPlane plane)
+    {
+        byte[] bits = plane.Bits;
+        if (!bits.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            return EmptyDecisions(bits.Length);
+        }
+
+        if (Recordings.TryGetValue(plane, out Recording? recording) && bits.AsSpan().SequenceEqual(recording.Bits))
+        {
+            return recording.Decisions;
+        }
+
+        recording = new Recording((byte[])bits.Clone(), Predictions(plane));
+        Recordings.AddOrUpdate(plane, recording);
+        return recording.Decisions;
+    }
+
+    private static readonly ConditionalWeakTable<BitPlane, Recording> Recordings = new();
+
+    private static readonly object EmptyLock = new();
+
+    private static ushort[] _empty = [];
+
+    private sealed record Recording(byte[] Bits, ushort[] Decisions);
+
+    private static ReadOnlySpan<ushort> EmptyDecisions(int pixels)
+    {
+        lock (EmptyLock)
+        {
+            if (_empty.Length < pixels)
+            {
+                _empty = Predictions(new BitPlane(pixels, 1));
+            }
+
+            return _empty.AsSpan(0, pixels);
+        }
+    }
+
+    private static ushort[] Predictions(BitPlane plane)
+    {
         var model = new Model();
         var grid = new Grid(plane.Width, plane.Height);
         byte[] bits = plane.Bits;
-        for (int y = 0; y < plane.Height; y++)
+        var decisions = new ushort[bits.Length];
+        for (int y = 0, i = 0; y < plane.Height; y++)
         {
-            for (int x = 0; x < plane.Width; x++)
+            for (int x = 0; x < plane.Width; x++, i++)
             {
-                int bit = bits[y * plane.Width + x];
-                encoder.Encode(bit, model.Predict(grid, x, y));
+                int bit = bits[i];
+                decisions[i] = (ushort)(model.Predict(grid, x, y) | bit);
                 model.Update(bit);
                 grid.Set(x, y, bit);
             }
         }
+
+        return decisions;
     }
 
     public BitPlane Decode(RangeDecoder decoder, int width, int height)
