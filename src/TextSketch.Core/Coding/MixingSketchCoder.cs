@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TextSketch.Core.Sketch;
 
 namespace TextSketch.Core.Coding;
@@ -37,10 +36,10 @@ public sealed class MixingSketchCoder : ISketchCoder
 
     /// <summary>
     /// The plane's coding decisions, each P(1) in 1/65536 (a multiple of 16) with the pixel in its low bit. The
-    /// predictions depend only on the pixels, so the encoder's rate control, which writes one sketch into several
-    /// records (and codes it alone to size it), models it once and replays the decisions after; a replay is checked
-    /// against a copy of the pixels it was modelled from, so a plane changed since is modelled afresh. An empty plane
-    /// keeps every context at zero, so its decisions are a prefix of one sequence shared by all sizes.
+    /// predictions depend only on the pixels, so the encoder's rate control, which writes one sketch into two records
+    /// in a row, models it once: the last plane each thread modelled is kept (a copy of its pixels, its decisions, in
+    /// buffers reused from plane to plane) and replayed when the next plane has the same pixels. An empty plane keeps
+    /// every context at zero, so its decisions are a prefix of one sequence shared by all sizes.
     /// </summary>
     private static ReadOnlySpan<ushort> Decisions(BitPlane plane)
     {
@@ -50,23 +49,40 @@ public sealed class MixingSketchCoder : ISketchCoder
             return EmptyDecisions(bits.Length);
         }
 
-        if (Recordings.TryGetValue(plane, out Recording? recording) && bits.AsSpan().SequenceEqual(recording.Bits))
+        Recording last = _last ??= new Recording();
+        if (last.Width != plane.Width || last.Height != plane.Height || !bits.AsSpan().SequenceEqual(last.Bits))
         {
-            return recording.Decisions;
+            if (last.Bits.Length != bits.Length)
+            {
+                (last.Bits, last.Decisions) = (new byte[bits.Length], new ushort[bits.Length]);
+            }
+
+            (last.Width, last.Height) = (0, 0); // not valid until modelled
+            bits.CopyTo(last.Bits);
+            Predict(plane, last.Decisions);
+            (last.Width, last.Height) = (plane.Width, plane.Height);
         }
 
-        recording = new Recording((byte[])bits.Clone(), Predictions(plane));
-        Recordings.AddOrUpdate(plane, recording);
-        return recording.Decisions;
+        return last.Decisions;
     }
 
-    private static readonly ConditionalWeakTable<BitPlane, Recording> Recordings = new();
+    [ThreadStatic]
+    private static Recording? _last;
 
     private static readonly object EmptyLock = new();
 
     private static ushort[] _empty = [];
 
-    private sealed record Recording(byte[] Bits, ushort[] Decisions);
+    private sealed class Recording
+    {
+        public int Width { get; set; }
+
+        public int Height { get; set; }
+
+        public byte[] Bits { get; set; } = [];
+
+        public ushort[] Decisions { get; set; } = [];
+    }
 
     private static ReadOnlySpan<ushort> EmptyDecisions(int pixels)
     {
@@ -74,19 +90,20 @@ public sealed class MixingSketchCoder : ISketchCoder
         {
             if (_empty.Length < pixels)
             {
-                _empty = Predictions(new BitPlane(pixels, 1));
+                var decisions = new ushort[pixels];
+                Predict(new BitPlane(pixels, 1), decisions);
+                _empty = decisions;
             }
 
             return _empty.AsSpan(0, pixels);
         }
     }
 
-    private static ushort[] Predictions(BitPlane plane)
+    private static void Predict(BitPlane plane, ushort[] decisions)
     {
         var model = new Model();
         var grid = new Grid(plane.Width, plane.Height);
         byte[] bits = plane.Bits;
-        var decisions = new ushort[bits.Length];
         for (int y = 0, i = 0; y < plane.Height; y++)
         {
             for (int x = 0; x < plane.Width; x++, i++)
@@ -97,8 +114,6 @@ public sealed class MixingSketchCoder : ISketchCoder
                 grid.Set(x, y, bit);
             }
         }
-
-        return decisions;
     }
 
     public BitPlane Decode(RangeDecoder decoder, int width, int height)
