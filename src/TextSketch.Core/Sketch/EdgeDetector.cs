@@ -102,18 +102,20 @@ public static class EdgeDetector
         return new EdgeMap(plane, strength);
     }
 
-    /// <summary>Repeated 3x3 binomial smoothing (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
+    /// <summary>Repeated 3x3 binomial smoothing of <c>values</c>, in place (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
     /// Two passes are applied at once as the 5-tap binomial [1 4 6 4 1], which is the same filter with half the
     /// memory traffic.</summary>
-    private static int[] Smooth(int[] src, int w, int h, int passes)
+    private static int[] Smooth(int[] values, int w, int h, int passes)
     {
-        var current = new int[w * h];
+        // In place: the callers' values are theirs to give up.
+        int[] current = values;
         for (int i = 0; i < current.Length; i++)
         {
-            current[i] = src[i] << 4;
+            current[i] <<= 4;
         }
 
-        var tmp = new int[w * h];
+        // Every element is written before it is read (each pass writes tmp in full, then reads it).
+        int[] tmp = GC.AllocateUninitializedArray<int>(w * h);
         int pass = 0;
         for (; pass + 1 < passes; pass += 2)
         {
@@ -204,8 +206,9 @@ public static class EdgeDetector
     /// <summary>Sobel magnitude (rounded Euclidean) and a 4-way direction: 0 horizontal, 1 vertical, 2 "\\", 3 "/".</summary>
     private static int[] Gradient(int[] s, int w, int h, out byte[] direction)
     {
-        var magnitude = new int[w * h];
-        direction = new byte[w * h];
+        // Every pixel is written below (the border columns and rows clamp, the interior does not).
+        int[] magnitude = GC.AllocateUninitializedArray<int>(w * h);
+        direction = GC.AllocateUninitializedArray<byte>(w * h);
         for (int y = 0; y < h; y++)
         {
             int ym = Math.Max(y - 1, 0) * w;
@@ -329,14 +332,19 @@ public static class EdgeDetector
         }
 
         // Histogram of peak magnitudes in 1024 bins; the strong threshold leaves strongPermille of all pixels above it.
+        // Counted per magnitude first (magnitudes are at most a few tens of thousands), then binned: one division per
+        // magnitude instead of one per pixel.
         const int Bins = 1024;
-        var histogram = new int[Bins];
+        var counts = new int[max + 1];
         foreach (int v in peaks)
         {
-            if (v > 0)
-            {
-                histogram[(int)((long)v * (Bins - 1) / max)]++;
-            }
+            counts[v]++;
+        }
+
+        var histogram = new int[Bins];
+        for (int v = 1; v <= max; v++)
+        {
+            histogram[(int)((long)v * (Bins - 1) / max)] += counts[v];
         }
 
         long budget = (long)peaks.Length * strongPermille / 1000;

@@ -91,10 +91,15 @@ public static class Thinning
             var ink = new List<int>();
             for (int i = 0; i < Cells.Length; i++)
             {
-                if (Cells[i] != 0)
+                // Sparse: jump to the next ink cell (a vectorised search) instead of testing each.
+                int skip = Cells.AsSpan(i).IndexOfAnyExcept((byte)0);
+                if (skip < 0)
                 {
-                    ink.Add(i);
+                    break;
                 }
+
+                i += skip;
+                ink.Add(i);
             }
 
             return ink;
