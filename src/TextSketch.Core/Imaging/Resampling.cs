@@ -92,6 +92,7 @@ public static class Resampling
         int[] x0 = Bounds(image.Width, width);
         int[] y0 = Bounds(image.Height, height);
         var result = new int[width * height * 3];
+        byte[] pixels = image.Pixels;
         for (int oy = 0; oy < height; oy++)
         {
             for (int ox = 0; ox < width; ox++)
@@ -99,12 +100,13 @@ public static class Resampling
                 long r = 0, g = 0, b = 0;
                 for (int sy = y0[oy]; sy < y0[oy + 1]; sy++)
                 {
-                    int i = (sy * image.Width + x0[ox]) * 3;
-                    for (int sx = x0[ox]; sx < x0[ox + 1]; sx++, i += 3)
+                    // The cell's run of this row as a span: no bounds check per sample.
+                    ReadOnlySpan<byte> run = pixels.AsSpan((sy * image.Width + x0[ox]) * 3, (x0[ox + 1] - x0[ox]) * 3);
+                    for (int i = 0; i < run.Length; i += 3)
                     {
-                        r += image.Pixels[i];
-                        g += image.Pixels[i + 1];
-                        b += image.Pixels[i + 2];
+                        r += run[i];
+                        g += run[i + 1];
+                        b += run[i + 2];
                     }
                 }
 

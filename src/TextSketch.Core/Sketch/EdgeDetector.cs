@@ -221,18 +221,39 @@ public static class EdgeDetector
                 Sobel(s, ym, y0, yp, xm, x, xp, magnitude, direction);
                 if (x == 0 && w > 2)
                 {
-                    // Interior columns: the neighbours need no clamping (the hot loop).
-                    for (x = 1; x < w - 1; x++)
-                    {
-                        Sobel(s, ym, y0, yp, x - 1, x, x + 1, magnitude, direction);
-                    }
-
+                    // Interior columns: the neighbours need no clamping (the hot loop, on row spans).
+                    SobelInterior(s.AsSpan(ym, w), s.AsSpan(y0, w), s.AsSpan(yp, w), magnitude.AsSpan(y0, w), direction.AsSpan(y0, w));
                     x = w - 2;
                 }
             }
         }
 
         return magnitude;
+    }
+
+    /// <summary><see cref="Sobel"/> at columns 1 … w − 2 of one row (the same arithmetic).</summary>
+    private static void SobelInterior(ReadOnlySpan<int> up, ReadOnlySpan<int> row, ReadOnlySpan<int> down, Span<int> magnitude, Span<byte> direction)
+    {
+        for (int x = 1; x < row.Length - 1; x++)
+        {
+            int gx = (up[x + 1] + 2 * row[x + 1] + down[x + 1]) - (up[x - 1] + 2 * row[x - 1] + down[x - 1]);
+            int gy = (down[x - 1] + 2 * down[x] + down[x + 1]) - (up[x - 1] + 2 * up[x] + up[x + 1]);
+            long squared = (long)gx * gx + (long)gy * gy;
+            magnitude[x] = (int)Math.Sqrt(squared);
+            direction[x] = Direction(gx, gy);
+        }
+    }
+
+    /// <summary>0 when 70|gy| ≤ 29|gx| (tan 22.5° ≈ 29/70), else 1 when 70|gx| ≤ 29|gy|, else 2 when gx and gy
+    /// have the same sign, else 3; in sign bits rather than branches, which textured areas mispredict.</summary>
+    private static byte Direction(int gx, int gy)
+    {
+        int ax = Math.Abs(gx);
+        int ay = Math.Abs(gy);
+        int notHorizontal = (int)((uint)(29 * ax - 70 * ay) >> 31);
+        int notVertical = (int)((uint)(29 * ay - 70 * ax) >> 31);
+        int opposite = (int)((uint)(gx ^ gy) >> 31);
+        return (byte)(notHorizontal * ((notVertical * (1 + opposite)) + 1));
     }
 
     private static void Sobel(int[] s, int ym, int y0, int yp, int xm, int x, int xp, int[] magnitude, byte[] direction)
@@ -242,12 +263,7 @@ public static class EdgeDetector
         long squared = (long)gx * gx + (long)gy * gy;
         // Math.Sqrt is correctly rounded (IEEE 754), so this is exact and portable.
         magnitude[y0 + x] = (int)Math.Sqrt(squared);
-        int ax = Math.Abs(gx);
-        int ay = Math.Abs(gy);
-        // tan(22.5 deg) ~ 29/70
-        direction[y0 + x] = (byte)(70 * ay <= 29 * ax ? 0
-            : 70 * ax <= 29 * ay ? 1
-            : (gx ^ gy) >= 0 ? 2 : 3);
+        direction[y0 + x] = Direction(gx, gy);
     }
 
     private static int[] SuppressNonMaxima(int[] m, byte[] direction, int w, int h)
@@ -271,12 +287,12 @@ public static class EdgeDetector
                         ReadOnlySpan<int> after = [1, w, w + 1, w - 1];
                         for (int i = row + 1, end = row + w - 1; i < end; i++)
                         {
+                            // value > before and value >= after (so value > 0, magnitudes being non-negative), in
+                            // sign bits rather than branches, which textured areas mispredict.
                             int value = m[i];
                             int d = direction[i];
-                            if (value != 0 && value > m[i + before[d]] && value >= m[i + after[d]])
-                            {
-                                peaks[i] = value;
-                            }
+                            int keep = ((m[i + before[d]] - value) >> 31) & ~((value - m[i + after[d]]) >> 31);
+                            peaks[i] = value & keep;
                         }
                     }
                     else
