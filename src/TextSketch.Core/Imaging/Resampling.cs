@@ -37,10 +37,11 @@ public static class Resampling
         if (width == srcW && height == srcH)
         {
             // Nothing to average: the luma of each pixel.
-            var direct = new int[width * height];
+            int[] direct = GC.AllocateUninitializedArray<int>(width * height); // every element written below
+            ReadOnlySpan<byte> rgb = px.AsSpan(0, direct.Length * 3);
             for (int i = 0, p = 0; i < direct.Length; i++, p += 3)
             {
-                direct[i] = Luma(px[p], px[p + 1], px[p + 2]);
+                direct[i] = Luma(rgb[p], rgb[p + 1], rgb[p + 2]);
             }
 
             return direct;
