@@ -26,6 +26,16 @@ public static class Resampling
     public static int[] AreaLuma(RgbImage image, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(image);
+        int[] result = GC.AllocateUninitializedArray<int>(checked(Math.Max(width, 0) * Math.Max(height, 0))); // every element written
+        AreaLuma(image, width, height, result);
+        return result;
+    }
+
+    /// <summary><see cref="AreaLuma(RgbImage, int, int)"/> into the first width x height elements of <paramref name="result"/>
+    /// (a caller's reused buffer).</summary>
+    internal static void AreaLuma(RgbImage image, int width, int height, Span<int> result)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         if (width <= 0 || height <= 0 || width > image.Width || height > image.Height)
         {
             throw new ArgumentOutOfRangeException(nameof(width), $"Cannot reduce {image.Width}x{image.Height} to {width}x{height}.");
@@ -37,18 +47,17 @@ public static class Resampling
         if (width == srcW && height == srcH)
         {
             // Nothing to average: the luma of each pixel.
-            int[] direct = GC.AllocateUninitializedArray<int>(width * height); // every element written below
+            Span<int> direct = result[..(width * height)];
             ReadOnlySpan<byte> rgb = px.AsSpan(0, direct.Length * 3);
             for (int i = 0, p = 0; i < direct.Length; i++, p += 3)
             {
                 direct[i] = Luma(rgb[p], rgb[p + 1], rgb[p + 2]);
             }
 
-            return direct;
+            return;
         }
 
         // Column sums per output column, accumulated one source row at a time: O(source) work, O(width) memory.
-        var result = new int[width * height];
         var columnSum = new long[width];
         int[] x0 = Bounds(srcW, width);
         int[] y0 = Bounds(srcH, height);
@@ -80,8 +89,6 @@ public static class Resampling
                 result[oy * width + ox] = (int)((columnSum[ox] + count / 2) / count);
             }
         }
-
-        return result;
     }
 
     /// <summary>Mean R, G, B over the source area of each output cell.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using TextSketch.Core.Imaging;
 
 namespace TextSketch.Core.Sketch;
@@ -38,9 +39,32 @@ public static class EdgeDetector
     /// <summary>Canny at <paramref name="width"/> x <paramref name="height"/> (the image is area-averaged down to it).</summary>
     public static EdgeMap DetectMap(RgbImage image, int width, int height, SketchOptions options, int strongPermille, int minComponentPixels)
     {
-        int[] luma = Resampling.AreaLuma(image, width, height);
-        int[] smooth = Smooth(luma, width, height, options.SmoothingPasses);
-        int[] magnitude = Gradient(smooth, width, height, out byte[] direction);
+        // The stages' working planes come from the shared pool (a few megabytes per image, which would otherwise be
+        // large-object allocations and drive full collections); each is written in full before it is read, so what a
+        // rented array held before never shows. Only the peaks, which the map keeps, are allocated.
+        int pixels = width * height;
+        int[] smooth = ArrayPool<int>.Shared.Rent(pixels);
+        int[] scratch = ArrayPool<int>.Shared.Rent(pixels);
+        byte[] direction = ArrayPool<byte>.Shared.Rent(pixels);
+        try
+        {
+            Resampling.AreaLuma(image, width, height, smooth);
+            Smooth(smooth, scratch, width, height, options.SmoothingPasses);
+            int[] magnitude = scratch;
+            Gradient(smooth, width, height, magnitude, direction);
+            return Edges(magnitude, direction, width, height, options, strongPermille, minComponentPixels);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(smooth);
+            ArrayPool<int>.Shared.Return(scratch);
+            ArrayPool<byte>.Shared.Return(direction);
+        }
+    }
+
+    /// <summary>Canny's later stages on the gradient (the first width x height elements of the arrays).</summary>
+    private static EdgeMap Edges(int[] magnitude, byte[] direction, int width, int height, SketchOptions options, int strongPermille, int minComponentPixels)
+    {
         int[] peaks = SuppressNonMaxima(magnitude, direction, width, height);
         (int strong, int weak) = Thresholds(peaks, strongPermille, options.WeakThresholdPercent, ContrastFloor(options));
         var plane = new BitPlane(width, height);
@@ -102,20 +126,18 @@ public static class EdgeDetector
         return new EdgeMap(plane, strength);
     }
 
-    /// <summary>Repeated 3x3 binomial smoothing of <c>values</c>, in place (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
+    /// <summary>Repeated 3x3 binomial smoothing of the first w x h <c>values</c>, in place (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
     /// Two passes are applied at once as the 5-tap binomial [1 4 6 4 1], which is the same filter with half the
     /// memory traffic.</summary>
-    private static int[] Smooth(int[] values, int w, int h, int passes)
+    private static void Smooth(int[] values, int[] tmp, int w, int h, int passes)
     {
-        // In place: the callers' values are theirs to give up.
+        // In place; tmp (any contents) holds each pass's horizontal half, written in full before it is read.
         int[] current = values;
-        for (int i = 0; i < current.Length; i++)
+        for (int i = 0; i < w * h; i++)
         {
             current[i] <<= 4;
         }
 
-        // Every element is written before it is read (each pass writes tmp in full, then reads it).
-        int[] tmp = GC.AllocateUninitializedArray<int>(w * h);
         int pass = 0;
         for (; pass + 1 < passes; pass += 2)
         {
@@ -182,7 +204,6 @@ public static class EdgeDetector
             }
         }
 
-        return current;
     }
 
     /// <summary>The gradient a step of <see cref="SketchOptions.MinContrast"/> luma levels produces through the same
@@ -199,16 +220,16 @@ public static class EdgeDetector
             }
         }
 
-        int[] magnitude = Gradient(Smooth(step, Size, 3, options.SmoothingPasses), Size, 3, out _);
+        Smooth(step, new int[step.Length], Size, 3, options.SmoothingPasses);
+        var magnitude = new int[step.Length];
+        Gradient(step, Size, 3, magnitude, new byte[step.Length]);
         return Math.Max(1, magnitude.Max());
     }
 
     /// <summary>Sobel magnitude (rounded Euclidean) and a 4-way direction: 0 horizontal, 1 vertical, 2 "\\", 3 "/".</summary>
-    private static int[] Gradient(int[] s, int w, int h, out byte[] direction)
+    private static void Gradient(int[] s, int w, int h, int[] magnitude, byte[] direction)
     {
-        // Every pixel is written below (the border columns and rows clamp, the interior does not).
-        int[] magnitude = GC.AllocateUninitializedArray<int>(w * h);
-        direction = GC.AllocateUninitializedArray<byte>(w * h);
+        // Every pixel of magnitude and direction is written below (the border columns and rows clamp, the interior does not).
         for (int y = 0; y < h; y++)
         {
             int ym = Math.Max(y - 1, 0) * w;
@@ -228,7 +249,6 @@ public static class EdgeDetector
             }
         }
 
-        return magnitude;
     }
 
     /// <summary><see cref="Sobel"/> at columns 1 … w − 2 of one row (the same arithmetic).</summary>
