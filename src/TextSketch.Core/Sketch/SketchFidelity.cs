@@ -14,7 +14,17 @@ public static class SketchFidelity
     public static BitPlane Render(BitPlane sketch, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(sketch);
-        var output = new BitPlane(width, height);
+        return Render(sketch, new BitPlane(width, height));
+    }
+
+    /// <summary><see cref="Render(BitPlane, int, int)"/> into <paramref name="output"/> (cleared first), at its size:
+    /// for callers that draw many sketches and keep none.</summary>
+    internal static BitPlane Render(BitPlane sketch, BitPlane output)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        ArgumentNullException.ThrowIfNull(output);
+        Array.Clear(output.Bits);
+        int width = output.Width, height = output.Height;
         for (int y = 0; y < sketch.Height; y++)
         {
             ReadOnlySpan<byte> line = sketch.Bits.AsSpan(y * sketch.Width, sketch.Width);
