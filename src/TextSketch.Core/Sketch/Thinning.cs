@@ -9,8 +9,10 @@ public static class Thinning
 {
     public static void Thin(BitPlane plane)
     {
-        ZhangSuen(plane);
-        RemoveElbows(plane);
+        ArgumentNullException.ThrowIfNull(plane);
+        var grid = new PaddedGrid(plane);
+        RemoveElbows(grid, ZhangSuen(grid));
+        grid.CopyTo(plane);
     }
 
     /// <summary>Removes, in raster order, each pixel that joins exactly two perpendicular 4-neighbours and nothing
@@ -19,20 +21,25 @@ public static class Thinning
     {
         ArgumentNullException.ThrowIfNull(plane);
         var grid = new PaddedGrid(plane);
-        foreach (int i in grid.Ink())
+        RemoveElbows(grid, grid.Ink());
+        grid.CopyTo(plane);
+    }
+
+    /// <param name="ink">The grid's ink cells in raster order.</param>
+    private static void RemoveElbows(PaddedGrid grid, List<int> ink)
+    {
+        foreach (int i in ink)
         {
             if (grid.IsElbow(i))
             {
                 grid.Cells[i] = 0;
             }
         }
-
-        grid.CopyTo(plane);
     }
 
-    private static void ZhangSuen(BitPlane plane)
+    /// <summary>Zhang-Suen on the grid; returns its ink cells left, in raster order.</summary>
+    private static List<int> ZhangSuen(PaddedGrid grid)
     {
-        var grid = new PaddedGrid(plane);
         List<int> candidates = grid.Ink();
         var remove = new List<int>();
         bool changed = true;
@@ -61,7 +68,7 @@ public static class Thinning
             candidates.RemoveAll(i => grid.Cells[i] == 0);
         }
 
-        grid.CopyTo(plane);
+        return candidates;
     }
 
     /// <summary>The bitmap with a one-pixel background border, so neighbours need no bounds checks.</summary>
