@@ -149,10 +149,11 @@ public static class EdgeDetector
                     if (x == 2 && w > 4)
                     {
                         // Interior: no clamping (the hot loop).
-                        int end = row + w - 2;
-                        for (int i = row + 2; i < end; i++)
+                        ReadOnlySpan<int> line = current.AsSpan(row, w);
+                        Span<int> output = tmp.AsSpan(row, w);
+                        for (int i = 2; i < line.Length - 2; i++)
                         {
-                            tmp[i] = current[i - 2] + 4 * current[i - 1] + 6 * current[i] + 4 * current[i + 1] + current[i + 2];
+                            output[i] = line[i - 2] + 4 * line[i - 1] + 6 * line[i] + 4 * line[i + 1] + line[i + 2];
                         }
 
                         x = w - 3;
@@ -170,11 +171,14 @@ public static class EdgeDetector
                 int u2 = Math.Max(y - 2, 0) * w, u1 = Math.Max(y - 1, 0) * w;
                 int d1 = Math.Min(y + 1, h - 1) * w, d2 = Math.Min(y + 2, h - 1) * w;
                 int row = y * w;
-                for (int x = 0; x < w; x++)
+                // Row spans: one bounds check per row, not per tap.
+                ReadOnlySpan<int> a = tmp.AsSpan(u2, w), b = tmp.AsSpan(u1, w), c = tmp.AsSpan(row, w), d = tmp.AsSpan(d1, w), e = tmp.AsSpan(d2, w);
+                Span<int> output = current.AsSpan(row, w);
+                for (int x = 0; x < output.Length; x++)
                 {
                     // At most 255 * 16 * 16 * 16: int is enough.
-                    int sum = tmp[u2 + x] + 4 * tmp[u1 + x] + 6 * tmp[row + x] + 4 * tmp[d1 + x] + tmp[d2 + x];
-                    current[row + x] = (sum + 128) >> 8;
+                    int sum = a[x] + 4 * b[x] + 6 * c[x] + 4 * d[x] + e[x];
+                    output[x] = (sum + 128) >> 8;
                 }
             }
         }
