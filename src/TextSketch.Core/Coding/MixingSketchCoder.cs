@@ -26,15 +26,90 @@ public sealed class MixingSketchCoder : ISketchCoder
     public void Encode(BitPlane plane, RangeEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(plane);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ReadOnlySpan<ushort> decisions = Decisions(plane);
+        foreach (ushort decision in decisions)
+        {
+            encoder.Encode(decision & 1, decision & ~1);
+        }
+    }
+
+    /// <summary>
+    /// The plane's coding decisions, each P(1) in 1/65536 (a multiple of 16) with the pixel in its low bit. The
+    /// predictions depend only on the pixels, so the encoder's rate control, which writes one sketch into two records
+    /// in a row, models it once: the last plane each thread modelled is kept (a copy of its pixels, its decisions, in
+    /// buffers reused from plane to plane) and replayed when the next plane has the same pixels. An empty plane keeps
+    /// every context at zero, so its decisions are a prefix of one sequence shared by all sizes.
+    /// </summary>
+    private static ReadOnlySpan<ushort> Decisions(BitPlane plane)
+    {
+        byte[] bits = plane.Bits;
+        if (!bits.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            return EmptyDecisions(bits.Length);
+        }
+
+        Recording last = _last ??= new Recording();
+        if (last.Width != plane.Width || last.Height != plane.Height || !bits.AsSpan().SequenceEqual(last.Bits))
+        {
+            if (last.Bits.Length != bits.Length)
+            {
+                (last.Bits, last.Decisions) = (new byte[bits.Length], new ushort[bits.Length]);
+            }
+
+            (last.Width, last.Height) = (0, 0); // not valid until modelled
+            bits.CopyTo(last.Bits);
+            Predict(plane, last.Decisions);
+            (last.Width, last.Height) = (plane.Width, plane.Height);
+        }
+
+        return last.Decisions;
+    }
+
+    [ThreadStatic]
+    private static Recording? _last;
+
+    private static readonly object EmptyLock = new();
+
+    private static ushort[] _empty = [];
+
+    private sealed class Recording
+    {
+        public int Width { get; set; }
+
+        public int Height { get; set; }
+
+        public byte[] Bits { get; set; } = [];
+
+        public ushort[] Decisions { get; set; } = [];
+    }
+
+    private static ReadOnlySpan<ushort> EmptyDecisions(int pixels)
+    {
+        lock (EmptyLock)
+        {
+            if (_empty.Length < pixels)
+            {
+                var decisions = new ushort[pixels];
+                Predict(new BitPlane(pixels, 1), decisions);
+                _empty = decisions;
+            }
+
+            return _empty.AsSpan(0, pixels);
+        }
+    }
+
+    private static void Predict(BitPlane plane, ushort[] decisions)
+    {
         var model = new Model();
         var grid = new Grid(plane.Width, plane.Height);
         byte[] bits = plane.Bits;
-        for (int y = 0; y < plane.Height; y++)
+        for (int y = 0, i = 0; y < plane.Height; y++)
         {
-            for (int x = 0; x < plane.Width; x++)
+            for (int x = 0; x < plane.Width; x++, i++)
             {
-                int bit = bits[y * plane.Width + x];
-                encoder.Encode(bit, model.Predict(grid, x, y));
+                int bit = bits[i];
+                decisions[i] = (ushort)(model.Predict(grid, x, y) | bit);
                 model.Update(bit);
                 grid.Set(x, y, bit);
             }

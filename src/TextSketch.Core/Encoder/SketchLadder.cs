@@ -18,6 +18,7 @@ public sealed class SketchLadder
     private readonly ISketchCoder _coder;
     private readonly Step?[] _steps = new Step?[SketchSimplifier.Steps + 1];
     private readonly Lazy<BitPlane> _nearReference;
+    private BitPlane? _drawn;
 
     public SketchLadder(EdgeMap sketch, BitPlane? reference, int minComponentPixels, ISketchCoder? coder = null)
     {
@@ -125,7 +126,8 @@ public sealed class SketchLadder
     private Step Make(int index)
     {
         BitPlane plane = index == 0 ? _sketch.Edges : SketchSimplifier.Simplify(_sketch, _strengths, index, _minComponentPixels);
-        BitPlane drawn = SketchFidelity.Render(plane, _reference.Width, _reference.Height);
+        // Drawn into one plane for all steps (Make runs under the steps' lock): only the score is kept.
+        BitPlane drawn = SketchFidelity.Render(plane, _drawn ??= new BitPlane(_reference.Width, _reference.Height));
         double f1 = SketchFidelity.Compare(drawn, _reference, _nearReference.Value, Tolerance).F1;
         return new Step(index, plane, f1, p => SketchSimplifier.Code(p, _coder).Length);
     }

@@ -26,6 +26,16 @@ public static class Resampling
     public static int[] AreaLuma(RgbImage image, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(image);
+        int[] result = GC.AllocateUninitializedArray<int>(checked(Math.Max(width, 0) * Math.Max(height, 0))); // every element written
+        AreaLuma(image, width, height, result);
+        return result;
+    }
+
+    /// <summary><see cref="AreaLuma(RgbImage, int, int)"/> into the first width x height elements of <paramref name="result"/>
+    /// (a caller's reused buffer).</summary>
+    internal static void AreaLuma(RgbImage image, int width, int height, Span<int> result)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         if (width <= 0 || height <= 0 || width > image.Width || height > image.Height)
         {
             throw new ArgumentOutOfRangeException(nameof(width), $"Cannot reduce {image.Width}x{image.Height} to {width}x{height}.");
@@ -37,17 +47,17 @@ public static class Resampling
         if (width == srcW && height == srcH)
         {
             // Nothing to average: the luma of each pixel.
-            var direct = new int[width * height];
+            Span<int> direct = result[..(width * height)];
+            ReadOnlySpan<byte> rgb = px.AsSpan(0, direct.Length * 3);
             for (int i = 0, p = 0; i < direct.Length; i++, p += 3)
             {
-                direct[i] = Luma(px[p], px[p + 1], px[p + 2]);
+                direct[i] = Luma(rgb[p], rgb[p + 1], rgb[p + 2]);
             }
 
-            return direct;
+            return;
         }
 
         // Column sums per output column, accumulated one source row at a time: O(source) work, O(width) memory.
-        var result = new int[width * height];
         var columnSum = new long[width];
         int[] x0 = Bounds(srcW, width);
         int[] y0 = Bounds(srcH, height);
@@ -79,8 +89,6 @@ public static class Resampling
                 result[oy * width + ox] = (int)((columnSum[ox] + count / 2) / count);
             }
         }
-
-        return result;
     }
 
     /// <summary>Mean R, G, B over the source area of each output cell.</summary>
@@ -92,6 +100,7 @@ public static class Resampling
         int[] x0 = Bounds(image.Width, width);
         int[] y0 = Bounds(image.Height, height);
         var result = new int[width * height * 3];
+        byte[] pixels = image.Pixels;
         for (int oy = 0; oy < height; oy++)
         {
             for (int ox = 0; ox < width; ox++)
@@ -99,12 +108,13 @@ public static class Resampling
                 long r = 0, g = 0, b = 0;
                 for (int sy = y0[oy]; sy < y0[oy + 1]; sy++)
                 {
-                    int i = (sy * image.Width + x0[ox]) * 3;
-                    for (int sx = x0[ox]; sx < x0[ox + 1]; sx++, i += 3)
+                    // The cell's run of this row as a span: no bounds check per sample.
+                    ReadOnlySpan<byte> run = pixels.AsSpan((sy * image.Width + x0[ox]) * 3, (x0[ox + 1] - x0[ox]) * 3);
+                    for (int i = 0; i < run.Length; i += 3)
                     {
-                        r += image.Pixels[i];
-                        g += image.Pixels[i + 1];
-                        b += image.Pixels[i + 2];
+                        r += run[i];
+                        g += run[i + 1];
+                        b += run[i + 2];
                     }
                 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using TextSketch.Core.Imaging;
 
 namespace TextSketch.Core.Sketch;
@@ -38,9 +39,32 @@ public static class EdgeDetector
     /// <summary>Canny at <paramref name="width"/> x <paramref name="height"/> (the image is area-averaged down to it).</summary>
     public static EdgeMap DetectMap(RgbImage image, int width, int height, SketchOptions options, int strongPermille, int minComponentPixels)
     {
-        int[] luma = Resampling.AreaLuma(image, width, height);
-        int[] smooth = Smooth(luma, width, height, options.SmoothingPasses);
-        int[] magnitude = Gradient(smooth, width, height, out byte[] direction);
+        // The stages' working planes come from the shared pool (a few megabytes per image, which would otherwise be
+        // large-object allocations and drive full collections); each is written in full before it is read, so what a
+        // rented array held before never shows. Only the peaks, which the map keeps, are allocated.
+        int pixels = width * height;
+        int[] smooth = ArrayPool<int>.Shared.Rent(pixels);
+        int[] scratch = ArrayPool<int>.Shared.Rent(pixels);
+        byte[] direction = ArrayPool<byte>.Shared.Rent(pixels);
+        try
+        {
+            Resampling.AreaLuma(image, width, height, smooth);
+            Smooth(smooth, scratch, width, height, options.SmoothingPasses);
+            int[] magnitude = scratch;
+            Gradient(smooth, width, height, magnitude, direction);
+            return Edges(magnitude, direction, width, height, options, strongPermille, minComponentPixels);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(smooth);
+            ArrayPool<int>.Shared.Return(scratch);
+            ArrayPool<byte>.Shared.Return(direction);
+        }
+    }
+
+    /// <summary>Canny's later stages on the gradient (the first width x height elements of the arrays).</summary>
+    private static EdgeMap Edges(int[] magnitude, byte[] direction, int width, int height, SketchOptions options, int strongPermille, int minComponentPixels)
+    {
         int[] peaks = SuppressNonMaxima(magnitude, direction, width, height);
         (int strong, int weak) = Thresholds(peaks, strongPermille, options.WeakThresholdPercent, ContrastFloor(options));
         var plane = new BitPlane(width, height);
@@ -102,18 +126,18 @@ public static class EdgeDetector
         return new EdgeMap(plane, strength);
     }
 
-    /// <summary>Repeated 3x3 binomial smoothing (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
+    /// <summary>Repeated 3x3 binomial smoothing of the first w x h <c>values</c>, in place (each pass about sigma 0.7); values stay scaled by 16 (luma * 16).
     /// Two passes are applied at once as the 5-tap binomial [1 4 6 4 1], which is the same filter with half the
     /// memory traffic.</summary>
-    private static int[] Smooth(int[] src, int w, int h, int passes)
+    private static void Smooth(int[] values, int[] tmp, int w, int h, int passes)
     {
-        var current = new int[w * h];
-        for (int i = 0; i < current.Length; i++)
+        // In place; tmp (any contents) holds each pass's horizontal half, written in full before it is read.
+        int[] current = values;
+        for (int i = 0; i < w * h; i++)
         {
-            current[i] = src[i] << 4;
+            current[i] <<= 4;
         }
 
-        var tmp = new int[w * h];
         int pass = 0;
         for (; pass + 1 < passes; pass += 2)
         {
@@ -125,10 +149,11 @@ public static class EdgeDetector
                     if (x == 2 && w > 4)
                     {
                         // Interior: no clamping (the hot loop).
-                        int end = row + w - 2;
-                        for (int i = row + 2; i < end; i++)
+                        ReadOnlySpan<int> line = current.AsSpan(row, w);
+                        Span<int> output = tmp.AsSpan(row, w);
+                        for (int i = 2; i < line.Length - 2; i++)
                         {
-                            tmp[i] = current[i - 2] + 4 * current[i - 1] + 6 * current[i] + 4 * current[i + 1] + current[i + 2];
+                            output[i] = line[i - 2] + 4 * line[i - 1] + 6 * line[i] + 4 * line[i + 1] + line[i + 2];
                         }
 
                         x = w - 3;
@@ -146,11 +171,14 @@ public static class EdgeDetector
                 int u2 = Math.Max(y - 2, 0) * w, u1 = Math.Max(y - 1, 0) * w;
                 int d1 = Math.Min(y + 1, h - 1) * w, d2 = Math.Min(y + 2, h - 1) * w;
                 int row = y * w;
-                for (int x = 0; x < w; x++)
+                // Row spans: one bounds check per row, not per tap.
+                ReadOnlySpan<int> a = tmp.AsSpan(u2, w), b = tmp.AsSpan(u1, w), c = tmp.AsSpan(row, w), d = tmp.AsSpan(d1, w), e = tmp.AsSpan(d2, w);
+                Span<int> output = current.AsSpan(row, w);
+                for (int x = 0; x < output.Length; x++)
                 {
                     // At most 255 * 16 * 16 * 16: int is enough.
-                    int sum = tmp[u2 + x] + 4 * tmp[u1 + x] + 6 * tmp[row + x] + 4 * tmp[d1 + x] + tmp[d2 + x];
-                    current[row + x] = (sum + 128) >> 8;
+                    int sum = a[x] + 4 * b[x] + 6 * c[x] + 4 * d[x] + e[x];
+                    output[x] = (sum + 128) >> 8;
                 }
             }
         }
@@ -180,7 +208,6 @@ public static class EdgeDetector
             }
         }
 
-        return current;
     }
 
     /// <summary>The gradient a step of <see cref="SketchOptions.MinContrast"/> luma levels produces through the same
@@ -197,15 +224,16 @@ public static class EdgeDetector
             }
         }
 
-        int[] magnitude = Gradient(Smooth(step, Size, 3, options.SmoothingPasses), Size, 3, out _);
+        Smooth(step, new int[step.Length], Size, 3, options.SmoothingPasses);
+        var magnitude = new int[step.Length];
+        Gradient(step, Size, 3, magnitude, new byte[step.Length]);
         return Math.Max(1, magnitude.Max());
     }
 
     /// <summary>Sobel magnitude (rounded Euclidean) and a 4-way direction: 0 horizontal, 1 vertical, 2 "\\", 3 "/".</summary>
-    private static int[] Gradient(int[] s, int w, int h, out byte[] direction)
+    private static void Gradient(int[] s, int w, int h, int[] magnitude, byte[] direction)
     {
-        var magnitude = new int[w * h];
-        direction = new byte[w * h];
+        // Every pixel of magnitude and direction is written below (the border columns and rows clamp, the interior does not).
         for (int y = 0; y < h; y++)
         {
             int ym = Math.Max(y - 1, 0) * w;
@@ -218,18 +246,38 @@ public static class EdgeDetector
                 Sobel(s, ym, y0, yp, xm, x, xp, magnitude, direction);
                 if (x == 0 && w > 2)
                 {
-                    // Interior columns: the neighbours need no clamping (the hot loop).
-                    for (x = 1; x < w - 1; x++)
-                    {
-                        Sobel(s, ym, y0, yp, x - 1, x, x + 1, magnitude, direction);
-                    }
-
+                    // Interior columns: the neighbours need no clamping (the hot loop, on row spans).
+                    SobelInterior(s.AsSpan(ym, w), s.AsSpan(y0, w), s.AsSpan(yp, w), magnitude.AsSpan(y0, w), direction.AsSpan(y0, w));
                     x = w - 2;
                 }
             }
         }
 
-        return magnitude;
+    }
+
+    /// <summary><see cref="Sobel"/> at columns 1 … w − 2 of one row (the same arithmetic).</summary>
+    private static void SobelInterior(ReadOnlySpan<int> up, ReadOnlySpan<int> row, ReadOnlySpan<int> down, Span<int> magnitude, Span<byte> direction)
+    {
+        for (int x = 1; x < row.Length - 1; x++)
+        {
+            int gx = (up[x + 1] + 2 * row[x + 1] + down[x + 1]) - (up[x - 1] + 2 * row[x - 1] + down[x - 1]);
+            int gy = (down[x - 1] + 2 * down[x] + down[x + 1]) - (up[x - 1] + 2 * up[x] + up[x + 1]);
+            long squared = (long)gx * gx + (long)gy * gy;
+            magnitude[x] = (int)Math.Sqrt(squared);
+            direction[x] = Direction(gx, gy);
+        }
+    }
+
+    /// <summary>0 when 70|gy| ≤ 29|gx| (tan 22.5° ≈ 29/70), else 1 when 70|gx| ≤ 29|gy|, else 2 when gx and gy
+    /// have the same sign, else 3; in sign bits rather than branches, which textured areas mispredict.</summary>
+    private static byte Direction(int gx, int gy)
+    {
+        int ax = Math.Abs(gx);
+        int ay = Math.Abs(gy);
+        int notHorizontal = (int)((uint)(29 * ax - 70 * ay) >> 31);
+        int notVertical = (int)((uint)(29 * ay - 70 * ax) >> 31);
+        int opposite = (int)((uint)(gx ^ gy) >> 31);
+        return (byte)(notHorizontal * ((notVertical * (1 + opposite)) + 1));
     }
 
     private static void Sobel(int[] s, int ym, int y0, int yp, int xm, int x, int xp, int[] magnitude, byte[] direction)
@@ -239,12 +287,7 @@ public static class EdgeDetector
         long squared = (long)gx * gx + (long)gy * gy;
         // Math.Sqrt is correctly rounded (IEEE 754), so this is exact and portable.
         magnitude[y0 + x] = (int)Math.Sqrt(squared);
-        int ax = Math.Abs(gx);
-        int ay = Math.Abs(gy);
-        // tan(22.5 deg) ~ 29/70
-        direction[y0 + x] = (byte)(70 * ay <= 29 * ax ? 0
-            : 70 * ax <= 29 * ay ? 1
-            : (gx ^ gy) >= 0 ? 2 : 3);
+        direction[y0 + x] = Direction(gx, gy);
     }
 
     private static int[] SuppressNonMaxima(int[] m, byte[] direction, int w, int h)
@@ -268,12 +311,12 @@ public static class EdgeDetector
                         ReadOnlySpan<int> after = [1, w, w + 1, w - 1];
                         for (int i = row + 1, end = row + w - 1; i < end; i++)
                         {
+                            // value > before and value >= after (so value > 0, magnitudes being non-negative), in
+                            // sign bits rather than branches, which textured areas mispredict.
                             int value = m[i];
                             int d = direction[i];
-                            if (value != 0 && value > m[i + before[d]] && value >= m[i + after[d]])
-                            {
-                                peaks[i] = value;
-                            }
+                            int keep = ((m[i + before[d]] - value) >> 31) & ~((value - m[i + after[d]]) >> 31);
+                            peaks[i] = value & keep;
                         }
                     }
                     else
@@ -329,14 +372,19 @@ public static class EdgeDetector
         }
 
         // Histogram of peak magnitudes in 1024 bins; the strong threshold leaves strongPermille of all pixels above it.
+        // Counted per magnitude first (magnitudes are at most a few tens of thousands), then binned: one division per
+        // magnitude instead of one per pixel.
         const int Bins = 1024;
-        var histogram = new int[Bins];
+        var counts = new int[max + 1];
         foreach (int v in peaks)
         {
-            if (v > 0)
-            {
-                histogram[(int)((long)v * (Bins - 1) / max)]++;
-            }
+            counts[v]++;
+        }
+
+        var histogram = new int[Bins];
+        for (int v = 1; v <= max; v++)
+        {
+            histogram[(int)((long)v * (Bins - 1) / max)] += counts[v];
         }
 
         long budget = (long)peaks.Length * strongPermille / 1000;

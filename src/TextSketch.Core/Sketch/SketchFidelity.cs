@@ -14,16 +14,22 @@ public static class SketchFidelity
     public static BitPlane Render(BitPlane sketch, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(sketch);
-        var output = new BitPlane(width, height);
+        return Render(sketch, new BitPlane(width, height));
+    }
+
+    /// <summary><see cref="Render(BitPlane, int, int)"/> into <paramref name="output"/> (cleared first), at its size:
+    /// for callers that draw many sketches and keep none.</summary>
+    internal static BitPlane Render(BitPlane sketch, BitPlane output)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        ArgumentNullException.ThrowIfNull(output);
+        Array.Clear(output.Bits);
+        int width = output.Width, height = output.Height;
         for (int y = 0; y < sketch.Height; y++)
         {
-            for (int x = 0; x < sketch.Width; x++)
+            ReadOnlySpan<byte> line = sketch.Bits.AsSpan(y * sketch.Width, sketch.Width);
+            for (int x = NextInk(line, 0); x >= 0; x = NextInk(line, x + 1))
             {
-                if (!sketch[x, y])
-                {
-                    continue;
-                }
-
                 (int cx, int cy) = Centre(x, y, sketch, width, height);
                 output[cx, cy] = true;
                 foreach ((int dx, int dy) in Forward)
@@ -67,28 +73,29 @@ public static class SketchFidelity
         (int Dx, int Dy)[] disc = Disc(tolerance);
         int w = reference.Width, h = reference.Height;
         int candidates = 0, correct = 0, references = 0, found = 0;
-        for (int i = 0; i < candidate.Bits.Length; i++)
+        byte[] candidateBits = candidate.Bits, nearBits = nearReference.Bits;
+        // Edge maps are sparse: the scans jump from ink pixel to ink pixel (a vectorised search for non-zero bytes).
+        for (int i = NextInk(candidateBits, 0); i >= 0; i = NextInk(candidateBits, i + 1))
         {
-            if (candidate.Bits[i] != 0)
-            {
-                candidates++;
-                correct += nearReference.Bits[i];
-            }
+            candidates++;
+            correct += nearBits[i];
+        }
 
-            if (reference.Bits[i] == 0)
+        byte[] referenceBits = reference.Bits;
+        for (int y = 0; y < h; y++)
+        {
+            ReadOnlySpan<byte> line = referenceBits.AsSpan(y * w, w);
+            for (int x = NextInk(line, 0); x >= 0; x = NextInk(line, x + 1))
             {
-                continue;
-            }
-
-            references++;
-            int x = i % w, y = i / w;
-            foreach ((int dx, int dy) in disc)
-            {
-                int nx = x + dx, ny = y + dy;
-                if ((uint)nx < (uint)w && (uint)ny < (uint)h && candidate.Bits[ny * w + nx] != 0)
+                references++;
+                foreach ((int dx, int dy) in disc)
                 {
-                    found++;
-                    break;
+                    int nx = x + dx, ny = y + dy;
+                    if ((uint)nx < (uint)w && (uint)ny < (uint)h && candidateBits[ny * w + nx] != 0)
+                    {
+                        found++;
+                        break;
+                    }
                 }
             }
         }
@@ -97,6 +104,13 @@ public static class SketchFidelity
         double recall = references == 0 ? 1 : (double)found / references;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new EdgeScore(precision, recall, f1, candidates, references);
+    }
+
+    /// <summary>The index of the first non-zero byte at or after <paramref name="start"/>, or −1.</summary>
+    private static int NextInk(ReadOnlySpan<byte> bits, int start)
+    {
+        int offset = bits[start..].IndexOfAnyExcept((byte)0);
+        return offset < 0 ? -1 : start + offset;
     }
 
     private static readonly (int Dx, int Dy)[] Forward = [(1, 0), (0, 1), (1, 1), (-1, 1)];
@@ -142,13 +156,9 @@ public static class SketchFidelity
         var output = new BitPlane(plane.Width, plane.Height);
         for (int y = 0; y < plane.Height; y++)
         {
-            for (int x = 0; x < plane.Width; x++)
+            ReadOnlySpan<byte> line = plane.Bits.AsSpan(y * plane.Width, plane.Width);
+            for (int x = NextInk(line, 0); x >= 0; x = NextInk(line, x + 1))
             {
-                if (!plane[x, y])
-                {
-                    continue;
-                }
-
                 foreach ((int dx, int dy) in offsets)
                 {
                     int nx = x + dx;
