@@ -68,6 +68,44 @@ switch (mode)
     case "anchors":
         Anchors(args[3]);
         break;
+    case "fillprobe":
+        // Per record: the next finer quantiser at its layer's geometry with λ raised (alone, or with the low band's
+        // weight raised alike so only the high bands' decisions change): bits against what the record leaves, and
+        // weighted error relative to the record's layer.
+        foreach (string file in files)
+        {
+            RgbImage image = ImageReader.Read(file);
+            foreach (int budget in budgets)
+            {
+                TskRecord baseline = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+                double bits = baseline.Rate.ColorBits + 4 + 8 * (budget - baseline.Bytes.Length);
+                LayerReconstruction layer = baseline.Document.ColorLayer!;
+                LayerPlanes target = LayerPlanes.FromImage(image, layer.Geometry);
+                LayerTrial best = ColorLayerCoder.Trial(target, layer.Quantiser);
+                string line = $"{Path.GetFileNameWithoutExtension(file),-18} {budget} q{best.Quantiser} {best.Bits:0}/{bits:0} err {best.WeightedError:0} |";
+                foreach (bool keepLow in new[] { false, true })
+                {
+                    line += keepLow ? " | low band's trade kept:" : "";
+                    foreach (double f in new double[] { 1, 1.5, 2, 3, 6, 20 })
+                    {
+                        // keepLow: the low band's weight grows with λ, so only the high bands' decisions change.
+                        var o = LayerCodingOptions.Default with { Lambda = 0.09 * f, LevelWeights = keepLow ? [(float)f] : null };
+                        LayerTrial t = ColorLayerCoder.Trial(target, best.Quantiser - 1, o);
+                        line += $" x{f}: {t.Bits:0} {t.WeightedError / best.WeightedError:0.000}";
+                    }
+                }
+
+                Console.WriteLine(line);
+            }
+        }
+
+        break;
+    case "recordfill":
+        RecordFill(files, budgets);
+        break;
+    case "lowrate":
+        LowRate(files, budgets);
+        break;
     default:
         Console.Error.WriteLine("CodecLab grid|gridfit [photos] [budgets]");
         return 2;
@@ -182,7 +220,9 @@ static void Coding(string[] files, int[] budgets)
         RgbImage image = ImageReader.Read(file);
         foreach (int budget in budgets)
         {
+            var clock = Stopwatch.StartNew();
             TskRecord baseline = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+            double encodeMs = clock.Elapsed.TotalMilliseconds;
             BitPlane sketch = baseline.Document.Sketch!.Bitmap;
             double bits = baseline.Rate.ColorBits;
             PaintScene scene = PaintScene.Create(image.Width, image.Height, sketch);
@@ -476,5 +516,231 @@ static void Grid(string[] files, int[] budgets, bool fit, bool floorOnly)
     foreach (string line in lines.Order(StringComparer.Ordinal))
     {
         Console.WriteLine(line);
+    }
+}
+
+// Planner variants (cells per bit, half-chroma threshold, RD weights) at the colour bits the encoder's record leaves,
+// Paint-decoded with the record's sketch: PSNR and MS-SSIM per budget and variant.
+static void LowRate(string[] files, int[] budgets)
+{
+    static double Current(double bpp) => bpp <= 0.02 ? 1.0 : 1.4;
+    var coOne = LayerCodingOptions.Default with { OrangeChromaWeight = 1f };
+    var coHalf = LayerCodingOptions.Default with { OrangeChromaWeight = 1f, GreenChromaWeight = 1.5f };
+    static LayerPlanes Saturate(LayerPlanes t, float g) => new(t.Geometry, t.Luma, t.OrangeChroma.Select(v => v * g).ToArray(), t.GreenChroma.Select(v => v * g).ToArray());
+    static double Low(double bpp, double limit, double cells) => bpp <= limit ? cells : Current(bpp);
+    LayerCodingOptions d = LayerCodingOptions.Default;
+    double slack = ColorLayerCoder.FillSlackBits;
+    var variants = new (string Name, Func<double, double> Cells, double Half, LayerCodingOptions Coding, Func<LayerPlanes, LayerPlanes>? Target, double SlackBits)[]
+    {
+        ("current", Current, 0.04, d, null, slack),
+        ("cpb 0.7 <=.005", b => Low(b, 0.005, 0.7), 0.04, d, null, slack),
+        ("cpb 0.5 <=.005", b => Low(b, 0.005, 0.5), 0.04, d, null, slack),
+        ("cpb 0.35 <=.005", b => Low(b, 0.005, 0.35), 0.04, d, null, slack),
+        ("cpb 0.7 <=.01", b => Low(b, 0.01, 0.7), 0.04, d, null, slack),
+        ("cpb 1.4 <=.02", b => Low(b, 0.02, 1.4), 0.04, d, null, slack),
+        ("full chroma", Current, 0.0, d, null, slack),
+        ("half <=.08", Current, 0.08, d, null, slack),
+        ("co 1.0", Current, 0.04, d with { OrangeChromaWeight = 1f }, null, slack),
+        ("co 1.0 cg 1.5", Current, 0.04, d with { OrangeChromaWeight = 1f, GreenChromaWeight = 1.5f }, null, slack),
+        ("co .5 cg .75", Current, 0.04, d with { OrangeChromaWeight = 0.5f, GreenChromaWeight = 0.75f }, null, slack),
+        ("co .44 cg .67", Current, 0.04, d with { OrangeChromaWeight = 4f / 9, GreenChromaWeight = 2f / 3 }, null, slack),
+        ("y 1.2", Current, 0.04, d with { LumaWeight = 1.2f }, null, slack),
+        ("lambda x0.5", Current, 0.04, d with { Lambda = 0.045 }, null, slack),
+        ("lambda x0.7", Current, 0.04, d with { Lambda = 0.063 }, null, slack),
+        ("lambda x1.4", Current, 0.04, d with { Lambda = 0.126 }, null, slack),
+        ("lambda x2", Current, 0.04, d with { Lambda = 0.18 }, null, slack),
+        ("low x2", Current, 0.04, d with { LevelWeights = [2f] }, null, slack),
+        ("low x0.5", Current, 0.04, d with { LevelWeights = [0.5f] }, null, slack),
+        ("sat 1.1", Current, 0.04, d, t => Saturate(t, 1.1f), slack),
+        ("sat 1.2", Current, 0.04, d, t => Saturate(t, 1.2f), slack),
+        ("sat 1.35", Current, 0.04, d, t => Saturate(t, 1.35f), slack),
+        ("fill slack 0", Current, 0.04, d, null, 0),
+    };
+    var rows = new System.Collections.Concurrent.ConcurrentBag<(int Budget, int Variant, string Photo, double Psnr, double MsSsim, double Bits, string Layer)>();
+    Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 2 }, file =>
+    {
+        RgbImage image = ImageReader.Read(file);
+        string name = Path.GetFileNameWithoutExtension(file);
+        foreach (int budget in budgets)
+        {
+            TskRecord baseline = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+            PaintScene scene = PaintScene.Create(image.Width, image.Height, baseline.Document.Sketch!.Bitmap);
+            double bits = baseline.Rate.ColorBits + 4;
+            for (int v = 0; v < variants.Length; v++)
+            {
+                LayerTrial trial = ChooseVariant(image, bits, variants[v].Cells, variants[v].Half, variants[v].Coding, variants[v].Target, variants[v].SlackBits)!;
+                float[][] planes = scene.Decode(trial.Reconstruction.ToPlanes());
+                RgbImage decoded = YCoCg.ToImage(image.Width, image.Height, planes[0], planes[1], planes[2]);
+                var g = trial.Reconstruction.Geometry;
+                rows.Add((budget, v, name, Psnr.Compute(image, decoded), Ssim.MultiScale(image, decoded) ?? 0, trial.Bits,
+                    $"{g.LumaWidth}x{g.LumaHeight}/{g.ChromaWidth}x{g.ChromaHeight} q{trial.Quantiser} of {bits:0} record {baseline.Bytes.Length} B lambda x{trial.Options.Lambda / 0.09:0.0}"));
+            }
+        }
+
+        Console.Error.WriteLine($"{name} done");
+    });
+
+    foreach (var r in rows.OrderBy(r => r.Budget).ThenBy(r => r.Photo, StringComparer.Ordinal).ThenBy(r => r.Variant))
+    {
+        Console.WriteLine($"# {r.Budget} {r.Photo,-20} {variants[r.Variant].Name,-18} {r.Psnr:0.000} {r.MsSsim:0.0000} {r.Bits:0} {r.Layer}");
+    }
+
+    foreach (int budget in budgets)
+    {
+        Console.WriteLine($"{budget} B:");
+        for (int v = 0; v < variants.Length; v++)
+        {
+            var set = rows.Where(r => r.Budget == budget && r.Variant == v).ToList();
+            Console.WriteLine($"   {variants[v].Name,-18} PSNR {set.Average(r => r.Psnr):0.000} MS-SSIM {set.Average(r => r.MsSsim):0.0000}");
+        }
+    }
+}
+
+// ColorLayerPlanner.Choose with its rule's parameters open.
+static LayerTrial? ChooseVariant(RgbImage image, double bits, Func<double, double> cellsPerBit, double halfBitsPerPixel, LayerCodingOptions coding, Func<LayerPlanes, LayerPlanes>? transform, double slackBits)
+{
+    double bitsPerPixel = bits / ((double)image.Width * image.Height);
+    double cells = cellsPerBit(bitsPerPixel) * bits;
+    var sizes = LayerGeometry.SizesFor(image.Width, image.Height);
+    int size = 0;
+    for (int i = 1; i < sizes.Count; i++)
+    {
+        double here = (double)sizes[i].Width * sizes[i].Height;
+        double best = (double)sizes[size].Width * sizes[size].Height;
+        if (Math.Max(here / cells, cells / here) < Math.Max(best / cells, cells / best))
+        {
+            size = i;
+        }
+    }
+
+    bool half = bitsPerPixel <= halfBitsPerPixel;
+    for (; size >= 0; size--)
+    {
+        LayerPlanes target = LayerPlanes.FromImage(image, LayerGeometry.Create(image.Width, image.Height, size, half));
+        target = transform is null ? target : transform(target);
+        if (ColorLayerCoder.FitBudget(target, bits, coding, null, refine: false, fill: false) is { } trial)
+        {
+            return Fill(target, trial, bits, coding, slackBits);
+        }
+    }
+
+    return null;
+}
+
+// ColorLayerCoder.FitBudget's fill with its slack in bits open.
+static LayerTrial Fill(LayerPlanes target, LayerTrial best, double maxBits, LayerCodingOptions options, double slackBits)
+{
+    if (best.Quantiser > 0 && maxBits - best.Bits > Math.Max(ColorLayerCoder.FillSlack * maxBits, slackBits))
+    {
+        double over = 1;
+        LayerTrial? denser = null;
+        double factor = 0;
+        foreach (double f in new double[] { 2, 6, 20 })
+        {
+            LayerTrial t = ColorLayerCoder.Trial(target, best.Quantiser - 1, options with { Lambda = options.Lambda * f });
+            if (t.Bits <= maxBits)
+            {
+                (denser, factor) = (t, f);
+                break;
+            }
+
+            over = f;
+        }
+
+        if (denser is not null)
+        {
+            LayerTrial middle = ColorLayerCoder.Trial(target, best.Quantiser - 1, options with { Lambda = options.Lambda * Math.Sqrt(over * factor) });
+            if (middle.Bits <= maxBits && middle.WeightedError < denser.WeightedError)
+            {
+                denser = middle;
+            }
+
+            best = denser.WeightedError < best.WeightedError ? denser : best;
+        }
+    }
+
+    return best;
+}
+
+// After the encoder's record: the same layer geometry at finer quantisers, written into the record, while it stays
+// within the budget; Paint-decoded scores of the encoder's record and of the finest that fits.
+static void RecordFill(string[] files, int[] budgets)
+{
+    var rows = new System.Collections.Concurrent.ConcurrentBag<(int Budget, string Photo, double P0, double M0, double P1, double M1, string Note, double EncodeMs, double ExtraMs)>();
+    Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 1 }, file =>
+    {
+        RgbImage image = ImageReader.Read(file);
+        ImageAnalysis analysis = TextSketchEncoder.Analyse(image, null, CaptionSource.None, EncoderOptions.Default);
+        foreach (int budget in budgets)
+        {
+            var clock = Stopwatch.StartNew();
+            TskRecord baseline = TextSketchEncoder.Encode(file, null, EncoderOptions.Default with { MaxBytes = budget });
+            double encodeMs = clock.Elapsed.TotalMilliseconds;
+            BitPlane sketch = baseline.Document.Sketch!.Bitmap;
+            LayerReconstruction layer = baseline.Document.ColorLayer!;
+            TskRecord same = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, sketch, layer));
+            if (!same.Bytes.AsSpan().SequenceEqual(baseline.Bytes))
+            {
+                throw new InvalidOperationException($"{file} {budget}: the rebuilt record differs");
+            }
+
+            clock.Restart();
+            LayerPlanes target = LayerPlanes.FromImage(image, layer.Geometry);
+            int sketchOnly = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, sketch)).Bytes.Length;
+            Console.Error.WriteLine($"{Path.GetFileNameWithoutExtension(file)} {budget}: sketch-only {sketchOnly} B, space {(budget - sketchOnly) * 8} bits, layer {ColorLayerCoder.Trial(target, layer.Quantiser).Bits:0} q{layer.Quantiser}, q-1 {ColorLayerCoder.Trial(target, layer.Quantiser - 1).Bits:0}, record {baseline.Bytes.Length}");
+            TskRecord best = baseline;
+            LayerReconstruction bestLayer = layer;
+            for (int q = layer.Quantiser - 1; q >= 0; q--)
+            {
+                LayerTrial t = ColorLayerCoder.Trial(target, q);
+                TskRecord r = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, sketch, t.Reconstruction));
+                if (r.Bytes.Length > budget)
+                {
+                    break;
+                }
+
+                (best, bestLayer) = (r, t.Reconstruction);
+            }
+
+            if (ReferenceEquals(bestLayer, layer))
+            {
+                // Spend what is left at the same quantiser: a smaller λ codes more of the small coefficients.
+                double bestError = ColorLayerCoder.Trial(target, layer.Quantiser).WeightedError;
+                foreach (double f in new[] { 0.7, 0.5, 0.35, 0.25, 0.15 })
+                {
+                    LayerTrial t = ColorLayerCoder.Trial(target, layer.Quantiser, LayerCodingOptions.Default with { Lambda = LayerCodingOptions.Default.Lambda * f });
+                    TskRecord r = analysis.Write(analysis.ToDocument(TextSketchMode.TextSketch, sketch, t.Reconstruction));
+                    if (r.Bytes.Length <= budget && t.WeightedError < bestError)
+                    {
+                        (best, bestLayer, bestError) = (r, t.Reconstruction, t.WeightedError);
+                    }
+                }
+            }
+
+            double extraMs = clock.Elapsed.TotalMilliseconds;
+            PaintScene scene = PaintScene.Create(image.Width, image.Height, sketch);
+            (double, double) Score(LayerReconstruction l)
+            {
+                float[][] p = scene.Decode(l.ToPlanes());
+                RgbImage d = YCoCg.ToImage(image.Width, image.Height, p[0], p[1], p[2]);
+                return (Psnr.Compute(image, d), Ssim.MultiScale(image, d) ?? 0);
+            }
+
+            (double p0, double m0) = Score(layer);
+            (double p1, double m1) = ReferenceEquals(bestLayer, layer) ? (p0, m0) : Score(bestLayer);
+            rows.Add((budget, Path.GetFileNameWithoutExtension(file), p0, m0, p1, m1,
+                $"{baseline.Bytes.Length} B q{layer.Quantiser} -> {best.Bytes.Length} B q{bestLayer.Quantiser}", encodeMs, extraMs));
+        }
+    });
+
+    foreach (var r in rows.OrderBy(r => r.Budget).ThenBy(r => r.Photo, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"# {r.Budget} {r.Photo,-18} {r.P0:0.000} {r.M0:0.0000} -> {r.P1:0.000} {r.M1:0.0000}  {r.Note}");
+    }
+
+    foreach (int budget in budgets)
+    {
+        var set = rows.Where(r => r.Budget == budget).ToList();
+        Console.WriteLine($"{budget} B: PSNR {set.Average(r => r.P0):0.000} -> {set.Average(r => r.P1):0.000}, MS-SSIM {set.Average(r => r.M0):0.0000} -> {set.Average(r => r.M1):0.0000}; encode {set.Average(r => r.EncodeMs):0.0} ms, search after it {set.Average(r => r.ExtraMs):0.0} ms (incl. one probe trial)");
     }
 }
