@@ -8,6 +8,7 @@ using TextSketch.Core.Format;
 using TextSketch.Core.Imaging;
 using TextSketch.Core.Encoder;
 using TextSketch.Core.Decoding;
+using TextSketch.Core.Decoding.Paint;
 using TextSketch.Core.Decoding.Preview;
 
 namespace TextSketch.Fuzz;
@@ -30,9 +31,14 @@ public static class Fuzzer
     public const double MaxMilliseconds = 2000;
     public const long MaxAllocatedBytes = 256L << 20;
 
+    /// <summary>Records up to this many pixels are also painted by the Paint decoder.</summary>
+    public const long PaintPixels = 1 << 16;
+
     /// <summary>Mutated .tsk records: bit flips, byte edits, truncations, extensions, header-field edits and splices,
-    /// half of them with the checksum recomputed so the mutation reaches the decoder behind it. Records that decode are
-    /// also rendered by the Preview decoder when their size is within what Expand-TextSketch would accept.</summary>
+    /// half of them with the checksum recomputed so the mutation reaches the decoder behind it. Seeds: records of both
+    /// modes at several sizes from today's writer, and the committed version-1 records when the repository is found.
+    /// Records that decode are also rendered by the Preview decoder and, up to <see cref="PaintPixels"/> pixels (its
+    /// solve is what makes a render slow), by the Paint decoder.</summary>
     public static FuzzReport Records(int count, int seed)
     {
         List<byte[]> seeds = SeedRecords();
@@ -48,6 +54,12 @@ public static class Fuzzer
                     if ((long)record.Document.Width * record.Document.Height <= 1 << 18)
                     {
                         PreviewRenderer.Render(record.Document);
+                        if ((long)record.Document.Width * record.Document.Height <= PaintPixels)
+                        {
+                            TskDocument document = record.Document;
+                            PaintDecoder.Decode(document.Width, document.Height, PaintDecoder.LayerOf(document), document.Sketch?.Bitmap);
+                        }
+
                         if (record.Document.Sketch is not null)
                         {
                             SketchLayerImage.Render(record.Document, "fuzz");
@@ -245,6 +257,17 @@ public static class Fuzzer
                 TskRecord record = RateControl.Code(analysis, mode, null, 16);
                 seeds.Add(record.Bytes);
                 seeds.Add(TskFile.Write(record.Document with { ExplicitSeed = 12345 }).Bytes);
+            }
+        }
+
+        // Version-1 records (colour hint, no layer): only their committed copies exist, since writers write version 2.
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            string fixtures = Path.Combine(folder.FullName, "tests", "TextSketch.Core.Tests", "Format", "Fixtures");
+            if (Directory.Exists(fixtures))
+            {
+                seeds.AddRange(Directory.GetFiles(fixtures, "v1-*.tsk").Order(StringComparer.Ordinal).Select(File.ReadAllBytes));
+                break;
             }
         }
 
