@@ -21,6 +21,11 @@ public interface ITskDecoder : IDisposable
     /// calling thread; reports what the user should know. Throws when the decoder cannot run at all.</summary>
     void Prepare(IMessageSink messages);
 
+    /// <summary>About how many bytes of memory one <see cref="Decode"/> of <paramref name="document"/> holds at its
+    /// peak (0: small enough not to matter). The decode job runs parallel decodes only while their sum fits its
+    /// memory budget, and refuses a record whose decode alone needs more memory than the process may use.</summary>
+    long WorkingBytes(TskDocument document) => 0;
+
     /// <summary>The image of <paramref name="record"/> at its Width x Height. <paramref name="progress"/> hears of
     /// steps when the decoder has any. Deterministic: the same record and options give the same pixels.</summary>
     DecodedImage Decode(TskRecord record, DecodeOptions options, IProgress<DecodeProgress>? progress, CancellationToken cancellationToken);

@@ -26,6 +26,14 @@ public sealed record DecodeJobOptions
     public string? LogPath { get; init; }
 
     public int ThrottleLimit { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Memory the decodes running at once may hold together (their decoder's estimate); a larger record
+    /// still decodes, alone. Default: half of what the runtime may use (<see cref="MemoryGate.DefaultBudgetBytes"/>).</summary>
+    public long? MemoryBudgetBytes { get; init; }
+
+    /// <summary>Memory the process may use at all: a record whose decode alone needs more is refused
+    /// (DecodeNeedsMoreMemory) instead of running out of memory. Default: what the runtime may use.</summary>
+    public long? AvailableMemoryBytes { get; init; }
 }
 
 /// <summary>One record to decode: already in memory (from the pipeline), or a .tsk file.</summary>
@@ -58,6 +66,8 @@ public sealed class DecodeJob : IDisposable
     private readonly ClashNotices _clashes;
     private readonly StaleTemporaries _temporaries = new();
     private readonly OrderedWorkQueue<Item, Outcome> _queue;
+    private readonly MemoryGate _memory;
+    private readonly long _availableMemory;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _prepared;
     private bool _warned;
@@ -105,6 +115,8 @@ public sealed class DecodeJob : IDisposable
         {
             _log = options.LogPath is null ? null : EncodeJob.OpenLog(options.LogPath);
             _queue = new OrderedWorkQueue<Item, Outcome>(Run, options.ThrottleLimit, cancellationToken);
+            _memory = new MemoryGate(options.MemoryBudgetBytes ?? MemoryGate.DefaultBudgetBytes());
+            _availableMemory = options.AvailableMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         }
         catch
         {
@@ -245,7 +257,15 @@ public sealed class DecodeJob : IDisposable
             else
             {
                 DecodeLimits.Require(document, _options.Decode.MaxPixels, item.Source.Name);
-                DecodedImage decoded = _decoder!.Decode(record, _options.Decode, progress, cancellationToken);
+                long working = _decoder!.WorkingBytes(document);
+                DecodeLimits.RequireMemory(document, _decoder.Name, working, _availableMemory, item.Source.Name);
+                DecodedImage decoded;
+                // Parallel decodes of big records would together hold more than the machine has: they wait their turn.
+                using (_memory.Enter(working, cancellationToken))
+                {
+                    decoded = _decoder.Decode(record, _options.Decode, progress, cancellationToken);
+                }
+
                 details = decoded.Details;
                 image = decoded.Image;
             }

@@ -24,6 +24,7 @@ internal static class ErrorRecords
     {
         "ImageNotFound" => ErrorCategory.ObjectNotFound,
         "ImageTooLarge" or "RecordTooLarge" or "CaptionTooLong" or "BudgetTooSmall" => ErrorCategory.LimitsExceeded,
+        "DecodeNeedsMoreMemory" => ErrorCategory.ResourceUnavailable,
         "ImageUnreadable" => ErrorCategory.ReadError,
         "OutputExists" => ErrorCategory.ResourceExists,
         "TskUnsupportedVersion" => ErrorCategory.NotImplemented,

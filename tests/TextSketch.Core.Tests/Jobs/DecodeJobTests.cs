@@ -190,6 +190,34 @@ public sealed class DecodeJobTests : IDisposable
     }
 
     [Fact]
+    public void ARecordWhosePaintDecodeNeedsMoreMemoryThanTheProcessMayUseIsRefusedAlone()
+    {
+        // p1 is 104x64: 104 * 64 * 110 bytes = 732,160; p2 (112x64) needs 788,480.
+        using var job = new DecodeJob(Options("Paint") with { AvailableMemoryBytes = 104 * 64 * PaintDecoder.WorkingBytesPerPixel }, new RecordingHost());
+        List<DecodeOutcome> outcomes = RunAll(job, Files(1, 2));
+        Assert.Equal(JobItemStatus.Written, outcomes[0].Status);
+        TextSketchException e = Assert.IsType<TextSketchException>(outcomes[1].Error);
+        Assert.Equal("DecodeNeedsMoreMemory", e.ErrorId);
+        Assert.Contains("112x64", e.Message);
+        Assert.False(File.Exists(outcomes[1].Output));
+    }
+
+    [Fact]
+    public void AMemoryBudgetBelowOneRecordStillDecodesEveryRecordToTheSamePixels()
+    {
+        // A budget smaller than any record: the gate lets one decode in at a time, which changes timing only.
+        using var job = new DecodeJob(Options("Paint") with { MemoryBudgetBytes = 1, ThrottleLimit = 3 }, new RecordingHost());
+        List<DecodeOutcome> outcomes = RunAll(job, Files(1, 2, 3));
+        foreach ((DecodeOutcome outcome, int i) in outcomes.Select((o, i) => (o, i + 1)))
+        {
+            Assert.Equal(JobItemStatus.Written, outcome.Status);
+            TskRecord record = TskFile.Read(File.ReadAllBytes(Record(i)), "r");
+            Assert.Equal(PaintDecoder.Decode(record.Document.Width, record.Document.Height, PaintDecoder.LayerOf(record.Document), record.Document.Sketch?.Bitmap).Pixels,
+                ImageReader.Read(outcome.Output).Pixels);
+        }
+    }
+
+    [Fact]
     public void BrokenRecordsFailAloneAndTheLogSaysWhy()
     {
         File.WriteAllText(Path.Combine(_records, "junk.tsk"), "junk");

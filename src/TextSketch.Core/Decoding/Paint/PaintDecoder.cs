@@ -34,6 +34,16 @@ public sealed class PaintDecoder : ITskDecoder
     {
     }
 
+    /// <summary>Peak bytes per image pixel of a decode: the planes, the link hierarchy and the multigrid levels
+    /// (measured: 1.5 GB of process memory for a 4000x3000 record, about 110 bytes per pixel).</summary>
+    public const long WorkingBytesPerPixel = 110;
+
+    public long WorkingBytes(TskDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return (long)document.Width * document.Height * WorkingBytesPerPixel;
+    }
+
     public DecodedImage Decode(TskRecord record, DecodeOptions options, IProgress<DecodeProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
