@@ -153,7 +153,7 @@ Describe 'Records whose caption is stored as CLIP tokens' {
         $root = Get-TempFolder
         # A pack carrying a vocabulary shaped like CLIP's own: the test fixture's real CLIP ids, the other ids filled
         # with entries no text tokenizes to. assets/clip-tokens.tsk was written with it (caption coder clip-tokens).
-        $fixtures = Join-Path $PSScriptRoot '../TextSketch.Core.Tests/Diffusion/Fixtures'
+        $fixtures = Join-Path $PSScriptRoot '../TextSketch.Core.Tests/Decoding/Diffusion/Fixtures'
         $vocab = Get-Content -LiteralPath (Join-Path $fixtures 'clip-subset-vocab.json') -Raw | ConvertFrom-Json -AsHashtable
         $used = [Collections.Generic.HashSet[int]]::new([int[]]@($vocab.Values))
         foreach ($id in 0..49407) { if (-not $used.Contains($id)) { $vocab["<|unused-$id|>"] = $id } }

@@ -1,6 +1,6 @@
 using TextSketch.Core.Coding;
 using TextSketch.Core.Coding.Text;
-using TextSketch.Core.Tests.Diffusion;
+using TextSketch.Core.Tests.Decoding.Diffusion;
 using TextSketch.Core.Text;
 
 namespace TextSketch.Core.Tests.Coding;

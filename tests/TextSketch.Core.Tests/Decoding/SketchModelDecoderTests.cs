@@ -5,7 +5,7 @@ using TextSketch.Core.Models;
 using TextSketch.Core.Onnx;
 using TextSketch.Core.Sketch;
 using TextSketch.TinyModels.Packs;
-using DiffusionTinyPacks = TextSketch.Core.Tests.Diffusion.TinyPacks;
+using DiffusionTinyPacks = TextSketch.Core.Tests.Decoding.Diffusion.TinyPacks;
 
 namespace TextSketch.Core.Tests.Decoding;
 

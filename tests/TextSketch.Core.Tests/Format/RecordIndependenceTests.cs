@@ -70,7 +70,7 @@ public sealed class RecordIndependenceTests : IDisposable
     [Fact]
     public void ATokenCodedCaptionWrittenWithModelRootXReadsBackWithModelRootX()
     {
-        TskDocument document = Diffusion.TinyPacks.Document(caption: Caption) with { CaptionCoder = ClipTokenCaptionCoder.CoderId };
+        TskDocument document = Decoding.Diffusion.TinyPacks.Document(caption: Caption) with { CaptionCoder = ClipTokenCaptionCoder.CoderId };
         TskRecord written = TskFile.Write(document, RecordFiles.CodersFor(_withClip));
         string path = _folder.File("tokens.tsk");
         File.WriteAllBytes(path, written.Bytes);

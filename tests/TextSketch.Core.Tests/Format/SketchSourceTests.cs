@@ -3,7 +3,7 @@ using TextSketch.Core.Format;
 using TextSketch.Core.Jobs;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Tests.Support;
-using DiffusionTinyPacks = TextSketch.Core.Tests.Diffusion.TinyPacks;
+using DiffusionTinyPacks = TextSketch.Core.Tests.Decoding.Diffusion.TinyPacks;
 
 namespace TextSketch.Core.Tests.Format;
 

@@ -8,7 +8,7 @@ using TextSketch.Core.Imaging;
 using TextSketch.Core.Jobs;
 using TextSketch.Core.Tests.Support;
 using TextSketch.TinyModels.Packs;
-using DiffusionTinyPacks = TextSketch.Core.Tests.Diffusion.TinyPacks;
+using DiffusionTinyPacks = TextSketch.Core.Tests.Decoding.Diffusion.TinyPacks;
 
 namespace TextSketch.Core.Tests.Jobs;
 

@@ -5,7 +5,7 @@ using TextSketch.Core.Models;
 using TextSketch.Core.Models.Install;
 using TextSketch.Core.Tests.Support;
 using TextSketch.TinyModels.Packs;
-using DiffusionTinyPacks = TextSketch.Core.Tests.Diffusion.TinyPacks;
+using DiffusionTinyPacks = TextSketch.Core.Tests.Decoding.Diffusion.TinyPacks;
 
 namespace TextSketch.Core.Tests.Models;
 

@@ -7,7 +7,7 @@ using TextSketch.Core.Decoding;
 using TextSketch.Core.Decoding.Preview;
 using TextSketch.Core.Tests.Support;
 
-namespace TextSketch.Core.Tests.Pipeline;
+namespace TextSketch.Core.Tests.Encoder;
 
 public class EncoderTests
 {

@@ -6,7 +6,7 @@ using TextSketch.Core.Tests.Support;
 using TextSketch.TinyModels;
 using TextSketch.TinyModels.Packs;
 
-namespace TextSketch.Core.Tests.Diffusion;
+namespace TextSketch.Core.Tests.Decoding.Diffusion;
 
 public class CandidateSelectionTests
 {

@@ -3,7 +3,7 @@ using TextSketch.Core.Encoder;
 using TextSketch.Core.Sketch;
 using TextSketch.Core.Tests.Support;
 
-namespace TextSketch.Core.Tests.Pipeline;
+namespace TextSketch.Core.Tests.Encoder;
 
 public class RateControlTests
 {

@@ -7,7 +7,7 @@ using TextSketch.Core.Onnx;
 using TextSketch.TinyModels.Packs;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace TextSketch.Core.Tests.Diffusion;
+namespace TextSketch.Core.Tests.Decoding.Diffusion;
 
 /// <summary>The whole decoder through tiny packs with the real signatures (CPU provider).</summary>
 public sealed class DiffusionPipelineTests : IDisposable

@@ -1,6 +1,6 @@
 using TextSketch.Core.Text;
 
-namespace TextSketch.Core.Tests.Diffusion;
+namespace TextSketch.Core.Tests.Decoding.Diffusion;
 
 /// <summary>
 /// Checked against OpenAI CLIP's tokenizer. The fixture is a subset of CLIP's own vocabulary and merges (from

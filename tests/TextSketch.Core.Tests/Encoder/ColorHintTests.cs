@@ -2,7 +2,7 @@ using TextSketch.Core.Coding;
 using TextSketch.Core.Color;
 using TextSketch.Core.Tests.Support;
 
-namespace TextSketch.Core.Tests.Pipeline;
+namespace TextSketch.Core.Tests.Encoder;
 
 public class ColorHintTests
 {

@@ -1,7 +1,7 @@
 using TextSketch.Core.Decoding.Diffusion;
 using TextSketch.Core.Decoding.Diffusion.Schedulers;
 
-namespace TextSketch.Core.Tests.Diffusion;
+namespace TextSketch.Core.Tests.Decoding.Diffusion;
 
 public class SchedulerTests
 {

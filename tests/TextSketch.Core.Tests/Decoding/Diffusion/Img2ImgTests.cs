@@ -10,7 +10,7 @@ using TextSketch.Core.Tests.Support;
 using TextSketch.TinyModels.Packs;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace TextSketch.Core.Tests.Diffusion;
+namespace TextSketch.Core.Tests.Decoding.Diffusion;
 
 /// <summary>The diffusion decoder's start from the colour layer (img2img), through tiny packs with the real
 /// signatures: what it encodes, how many steps run from where, that it is reproducible, and when it does not run.</summary>

@@ -9,7 +9,7 @@ using TextSketch.TinyModels.Packs;
 
 using TextSketch.Core.Tests.Support;
 
-namespace TextSketch.Core.Tests.Diffusion;
+namespace TextSketch.Core.Tests.Decoding.Diffusion;
 
 /// <summary>Tiny diffusion packs written into a temporary model root, and records to decode with them.</summary>
 internal sealed class TinyPacks : IDisposable
