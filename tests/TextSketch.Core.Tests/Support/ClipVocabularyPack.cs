@@ -17,7 +17,7 @@ internal static class ClipVocabularyPack
     /// <summary>Writes the pack (tokenizer files and manifest only) into <paramref name="root"/>.</summary>
     public static void Write(string root)
     {
-        string fixtures = Path.Combine(AppContext.BaseDirectory, "Diffusion", "Fixtures");
+        string fixtures = Path.Combine(AppContext.BaseDirectory, "Decoding", "Diffusion", "Fixtures");
         var vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(fixtures, "clip-subset-vocab.json")))!;
         var used = vocabulary.Values.ToHashSet();
         for (int id = 0; id < ClipVocabulary.StandardSize; id++)

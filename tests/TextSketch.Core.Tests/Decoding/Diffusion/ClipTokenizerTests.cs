@@ -11,7 +11,7 @@ namespace TextSketch.Core.Tests.Decoding.Diffusion;
 /// </summary>
 public class ClipTokenizerTests
 {
-    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Diffusion", "Fixtures");
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Decoding", "Diffusion", "Fixtures");
 
     internal static ClipTokenizer LoadSubset() =>
         ClipTokenizer.Load(Path.Combine(Fixtures, "clip-subset-vocab.json"), Path.Combine(Fixtures, "clip-subset-merges.txt"));
