@@ -600,19 +600,7 @@ static void LowRate(string[] files, int[] budgets)
 static LayerTrial? ChooseVariant(RgbImage image, double bits, Func<double, double> cellsPerBit, double halfBitsPerPixel, LayerCodingOptions coding, Func<LayerPlanes, LayerPlanes>? transform, double slackBits)
 {
     double bitsPerPixel = bits / ((double)image.Width * image.Height);
-    double cells = cellsPerBit(bitsPerPixel) * bits;
-    var sizes = LayerGeometry.SizesFor(image.Width, image.Height);
-    int size = 0;
-    for (int i = 1; i < sizes.Count; i++)
-    {
-        double here = (double)sizes[i].Width * sizes[i].Height;
-        double best = (double)sizes[size].Width * sizes[size].Height;
-        if (Math.Max(here / cells, cells / here) < Math.Max(best / cells, cells / best))
-        {
-            size = i;
-        }
-    }
-
+    int size = ColorLayerPlanner.NearestSize(image.Width, image.Height, cellsPerBit(bitsPerPixel) * bits);
     bool half = bitsPerPixel <= halfBitsPerPixel;
     for (; size >= 0; size--)
     {

@@ -41,20 +41,7 @@ public static class ColorLayerPlanner
         }
 
         double bitsPerPixel = bits / ((double)image.Width * image.Height);
-        double cells = CellsPerBit(bitsPerPixel) * bits;
-        IReadOnlyList<(int Width, int Height, int Divisor)> sizes = LayerGeometry.SizesFor(image.Width, image.Height);
-        int size = 0;
-        for (int i = 1; i < sizes.Count; i++)
-        {
-            // Nearest in log(cells), ties to the coarser setting; compared as ratios, so no library logarithm decides.
-            double here = (double)sizes[i].Width * sizes[i].Height;
-            double best = (double)sizes[size].Width * sizes[size].Height;
-            if (Math.Max(here / cells, cells / here) < Math.Max(best / cells, cells / best))
-            {
-                size = i;
-            }
-        }
-
+        int size = NearestSize(image.Width, image.Height, CellsPerBit(bitsPerPixel) * bits);
         bool half = bitsPerPixel <= HalfChromaBitsPerPixel;
         for (; size >= 0; size--)
         {
@@ -68,6 +55,26 @@ public static class ColorLayerPlanner
         }
 
         return null;
+    }
+
+    /// <summary>The size setting of a W x H image whose luma grid has the number of cells nearest to
+    /// <paramref name="cells"/> in log scale, ties to the coarser setting; compared as ratios, so no library logarithm
+    /// decides.</summary>
+    public static int NearestSize(int imageWidth, int imageHeight, double cells)
+    {
+        IReadOnlyList<(int Width, int Height, int Divisor)> sizes = LayerGeometry.SizesFor(imageWidth, imageHeight);
+        int size = 0;
+        for (int i = 1; i < sizes.Count; i++)
+        {
+            double here = (double)sizes[i].Width * sizes[i].Height;
+            double best = (double)sizes[size].Width * sizes[size].Height;
+            if (Math.Max(here / cells, cells / here) < Math.Max(best / cells, cells / best))
+            {
+                size = i;
+            }
+        }
+
+        return size;
     }
 
     /// <summary>Where the quantiser search starts: the quantiser photos typically need for this many bits per cell
