@@ -28,11 +28,12 @@ public sealed record DecodeJobOptions
     public int ThrottleLimit { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Memory the decodes running at once may hold together (their decoder's estimate); a larger record
-    /// still decodes, alone. Default: half of what the runtime may use (<see cref="MemoryGate.DefaultBudgetBytes"/>).</summary>
+    /// still decodes, alone. Default: half of <see cref="AvailableMemoryBytes"/>.</summary>
     public long? MemoryBudgetBytes { get; init; }
 
     /// <summary>Memory the process may use at all: a record whose decode alone needs more is refused
-    /// (DecodeNeedsMoreMemory) instead of running out of memory. Default: what the runtime may use.</summary>
+    /// (DecodeNeedsMoreMemory) instead of running out of memory. Default: what the runtime may use (the machine's
+    /// memory, or its container's limit).</summary>
     public long? AvailableMemoryBytes { get; init; }
 }
 
@@ -115,8 +116,9 @@ public sealed class DecodeJob : IDisposable
         {
             _log = options.LogPath is null ? null : EncodeJob.OpenLog(options.LogPath);
             _queue = new OrderedWorkQueue<Item, Outcome>(Run, options.ThrottleLimit, cancellationToken);
-            _memory = new MemoryGate(options.MemoryBudgetBytes ?? MemoryGate.DefaultBudgetBytes());
             _availableMemory = options.AvailableMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            // Half of it, leaving the rest to the process, the encoder side and other programs.
+            _memory = new MemoryGate(options.MemoryBudgetBytes ?? Math.Max(1, _availableMemory / 2));
         }
         catch
         {

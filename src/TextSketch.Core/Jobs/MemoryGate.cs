@@ -30,10 +30,6 @@ public sealed class MemoryGate
         }
     }
 
-    /// <summary>Half of the memory the runtime may use (the machine's, or the container's limit): the default budget,
-    /// leaving the rest to the process, the encoder side and other programs.</summary>
-    public static long DefaultBudgetBytes() => Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
-
     /// <summary>Waits until <paramref name="bytes"/> fit (or the gate is empty) and holds them until the returned
     /// lease is disposed. Zero bytes enter at once.</summary>
     public IDisposable Enter(long bytes, CancellationToken cancellationToken)
