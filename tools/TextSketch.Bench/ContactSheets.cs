@@ -43,7 +43,7 @@ public static class ContactSheets
             }
 
             string path = Path.Combine(directory, $"sheet-{photo.Key}.jpg");
-            Draw(panels, textSketch.Width, textSketch.Height, path);
+            Draw(panels, 3, LabelHeight, MinimumBoxWidth, textSketch.Width, textSketch.Height, path);
             yield return path;
         }
     }
@@ -52,16 +52,20 @@ public static class ContactSheets
 
     private static string Psnr(double? psnr) => psnr is double p ? p.ToString("0.0", CultureInfo.InvariantCulture) + " dB" : "";
 
-    private static void Draw(List<(string? Image, bool Nearest, string Title, string Detail, string Extra)> panels, int width, int height, string path)
+    /// <summary>A sheet of <paramref name="panels"/> (a photo of <paramref name="width"/> x <paramref name="height"/>
+    /// each, downscaled to <see cref="PanelLong"/> px; nearest-neighbour for bitmaps; a grey box where the image is
+    /// missing), <paramref name="columns"/> to a row, with up to three label lines under each; saved as JPEG. Also
+    /// draws the rate-distortion sheets (<see cref="RdSheets"/>).</summary>
+    internal static void Draw(List<(string? Image, bool Nearest, string Title, string Detail, string Extra)> panels, int columns, int labelHeight, int minimumBoxWidth,
+        int width, int height, string path)
     {
         double scale = (double)PanelLong / Math.Max(width, height);
         int pw = (int)Math.Round(width * scale);
         int ph = (int)Math.Round(height * scale);
-        const int Columns = 3;
-        int box = Math.Max(pw, MinimumBoxWidth);
-        int rowsCount = (panels.Count + Columns - 1) / Columns;
-        int sheetWidth = Columns * box + (Columns + 1) * Gap;
-        int sheetHeight = rowsCount * (ph + LabelHeight) + (rowsCount + 1) * Gap;
+        int box = Math.Max(pw, minimumBoxWidth);
+        int rowsCount = (panels.Count + columns - 1) / columns;
+        int sheetWidth = columns * box + (columns + 1) * Gap;
+        int sheetHeight = rowsCount * (ph + labelHeight) + (rowsCount + 1) * Gap;
         using SKSurface surface = SKSurface.Create(new SKImageInfo(sheetWidth, sheetHeight, SKColorType.Rgba8888, SKAlphaType.Premul));
         SKCanvas canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
@@ -71,9 +75,9 @@ public static class ContactSheets
         using var grey = new SKPaint { Color = new SKColor(225, 225, 225) };
         for (int i = 0; i < panels.Count; i++)
         {
-            int left = Gap + i % Columns * (box + Gap);
+            int left = Gap + i % columns * (box + Gap);
             int x = left + (box - pw) / 2;
-            int y = Gap + i / Columns * (ph + LabelHeight + Gap);
+            int y = Gap + i / columns * (ph + labelHeight + Gap);
             (string? image, bool nearest, string title, string detail, string extra) = panels[i];
             if (image is not null && File.Exists(image))
             {
