@@ -13,6 +13,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 Import-Module $ModulePath -Force
 $inv = [Globalization.CultureInfo]::InvariantCulture
+. (Join-Path $PSScriptRoot 'Anchors.ps1')
 
 $work = Join-Path $RepoRoot 'out/bench/quality'
 if (Test-Path $work) { Remove-Item $work -Recurse -Force }
@@ -63,33 +64,8 @@ $plan = foreach ($photo in $photos) {
 # record sizes) and the search code are unchanged.
 $anchorWork = Join-Path $RepoRoot 'out/bench/quality-anchors'
 $planFile = Join-Path $work 'plan.json'
-$plan | ConvertTo-Json -Depth 5 | Set-Content $planFile
-$anchorSources = 'AnchorCodec.cs', 'AnchorSearch.cs', 'Records.cs', 'Program.cs' | ForEach-Object { Join-Path $RepoRoot "tools/TextSketch.Bench/$_" }
-$key = (($anchorSources + $planFile | ForEach-Object { (Get-FileHash $_).Hash }) -join '')
-$keyFile = Join-Path $anchorWork 'key.txt'
-$anchorFile = Join-Path $anchorWork 'anchors.json'
-if ((Test-Path $keyFile) -and (Get-Content $keyFile -Raw).Trim() -eq $key -and (Test-Path $anchorFile)) {
-    Write-Host "Reusing the anchor codec results in $anchorWork (same plan, same search code)."
-}
-else {
-    if (Test-Path $anchorWork) { Remove-Item $anchorWork -Recurse -Force }
-    New-Item -ItemType Directory -Force -Path $anchorWork | Out-Null
-    dotnet $benchDll anchors $planFile $anchorWork $anchorFile | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw 'The anchor codecs failed.' }
-    Set-Content $keyFile $key
-}
-$first = $photos | Select-Object -First 1
-foreach ($a in (Get-Content $anchorFile -Raw | ConvertFrom-Json)) {
-    $photo = $photos | Where-Object BaseName -eq $a.Name
-    $size = $rows | Where-Object { $_.Name -eq $a.Name } | Select-Object -First 1
-    $rows.Add([pscustomobject]@{
-        Name = $a.Name; Codec = $a.Codec; BudgetLabel = $a.BudgetLabel; Fits = $a.Fits; Bytes = $a.Bytes
-        Bpp = $a.Bytes * 8.0 / ($size.Width * $size.Height)
-        Setting = $(if ($a.Fits) { "$($a.ThumbWidth)x$($a.ThumbHeight) $($a.Setting)" } else { "needs > $($a.Budget) B" })
-        EncodeMs = $(if ($a.Fits) { $a.EncodeMs } else { $null }); Photo = $photo.FullName; Path = $a.Path; SketchPath = $null
-        Width = $size.Width; Height = $size.Height
-    })
-}
+$anchorFile = Invoke-AnchorSearch -RepoRoot $RepoRoot -BenchDll $benchDll -Plan $plan -PlanFile $planFile -AnchorWork $anchorWork
+foreach ($row in ConvertFrom-AnchorResult -AnchorFile $anchorFile -Photos $photos -Rows $rows) { $rows.Add($row) }
 
 # 3. Every metric through the cmdlet users run.
 $measured = @($rows | Where-Object Fits)

@@ -15,6 +15,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $inv = [Globalization.CultureInfo]::InvariantCulture
+. (Join-Path $PSScriptRoot 'Anchors.ps1')
 $budgets = 200, 400, 800, 1600, 3200
 
 $work = Join-Path $RepoRoot 'out/bench/rd'
@@ -35,21 +36,7 @@ $planFile = Join-Path $work 'plan.json'
 $plan = foreach ($photo in $photos) {
     [pscustomobject]@{ Name = $photo.BaseName; Photo = $photo.FullName; Budgets = @($budgets | ForEach-Object { [pscustomobject]@{ Label = "$_ B"; Bytes = $_ } }) }
 }
-$plan | ConvertTo-Json -Depth 5 | Set-Content $planFile
-$anchorSources = 'AnchorCodec.cs', 'AnchorSearch.cs', 'Records.cs', 'Program.cs' | ForEach-Object { Join-Path $RepoRoot "tools/TextSketch.Bench/$_" }
-$key = (($anchorSources + $planFile | ForEach-Object { (Get-FileHash $_).Hash }) -join '')
-$keyFile = Join-Path $anchorWork 'key.txt'
-$anchorFile = Join-Path $anchorWork 'anchors.json'
-if ((Test-Path $keyFile) -and (Get-Content $keyFile -Raw).Trim() -eq $key -and (Test-Path $anchorFile)) {
-    Write-Host "Reusing the anchor codec results in $anchorWork (same photos, budgets and search code)."
-}
-else {
-    if (Test-Path $anchorWork) { Remove-Item $anchorWork -Recurse -Force }
-    New-Item -ItemType Directory -Force -Path $anchorWork | Out-Null
-    dotnet $benchDll anchors $planFile $anchorWork $anchorFile | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw 'The anchor codecs failed.' }
-    Set-Content $keyFile $key
-}
+$anchorFile = Invoke-AnchorSearch -RepoRoot $RepoRoot -BenchDll $benchDll -Plan $plan -PlanFile $planFile -AnchorWork $anchorWork
 if ($AnchorsOnly) { return }
 
 # 2. TextSketch records through the cmdlets users run: ConvertTo-TextSketch -MaxBytes, Expand-TextSketch -Decoder Paint.
@@ -70,17 +57,7 @@ foreach ($budget in $budgets) {
         })
     }
 }
-foreach ($a in (Get-Content $anchorFile -Raw | ConvertFrom-Json)) {
-    $photo = $photos | Where-Object BaseName -eq $a.Name
-    $size = $rows | Where-Object { $_.Name -eq $a.Name } | Select-Object -First 1
-    $rows.Add([pscustomobject]@{
-        Name = $a.Name; Codec = $a.Codec; BudgetLabel = $a.BudgetLabel; Fits = $a.Fits; Bytes = $a.Bytes
-        Bpp = $a.Bytes * 8.0 / ($size.Width * $size.Height)
-        Setting = $(if ($a.Fits) { "$($a.ThumbWidth)x$($a.ThumbHeight) $($a.Setting)" } else { "needs > $($a.Budget) B" })
-        EncodeMs = $(if ($a.Fits) { $a.EncodeMs } else { $null }); Photo = $photo.FullName; Path = $a.Path; SketchPath = $null
-        Width = $size.Width; Height = $size.Height; SketchBytes = $null; ColorBytes = $null
-    })
-}
+foreach ($row in ConvertFrom-AnchorResult -AnchorFile $anchorFile -Photos $photos -Rows $rows -Extra @{ SketchBytes = $null; ColorBytes = $null }) { $rows.Add($row) }
 
 # 3. Every metric through Measure-TextSketch.
 $measured = @($rows | Where-Object Fits)
