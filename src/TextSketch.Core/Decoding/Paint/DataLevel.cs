@@ -21,6 +21,21 @@ internal sealed class DataLevel
     /// <summary>1 / (degree + λ Σ weight²): the Gauss–Seidel divisor.</summary>
     public float[] InverseDiagonal { get; }
 
+    /// <summary>Node <paramref name="i"/>'s data term: its cells' current sums, weighted (summed in edge order).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public double TermAt(int i, double[] sums)
+    {
+        int[] cell = Cell;
+        float[] weight = Weight;
+        double term = 0;
+        for (int e = Start[i], end = Start[i + 1]; e < end; e++)
+        {
+            term += weight[e] * sums[cell[e]];
+        }
+
+        return term;
+    }
+
     /// <summary>Level 0's data term as a node list (used only when level 0 is also the coarsest).</summary>
     public static DataLevel Fine(BoxCells box, int width, float[] degree, float lambda)
     {

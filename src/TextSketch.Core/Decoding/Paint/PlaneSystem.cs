@@ -286,18 +286,10 @@ internal sealed class PlaneSystem
         int n = _links.Count(level);
         for (int count = 0, i = forward ? 0 : n - 1; count < n; count++, i += forward ? 1 : -1)
         {
-            int e0 = start[i];
-            int e1 = start[i + 1];
-            double dataTerm = 0;
-            for (int e = e0; e < e1; e++)
-            {
-                dataTerm += weight[e] * sums[cell[e]];
-            }
-
-            float residual = b[i + pad] - LaplacianAt(graph, x, i, pad) - (float)(lambda * dataTerm);
+            float residual = b[i + pad] - LaplacianAt(graph, x, i, pad) - (float)(lambda * data.TermAt(i, sums));
             float delta = residual * inverse[i];
             x[i + pad] += delta;
-            for (int e = e0; e < e1; e++)
+            for (int e = start[i], end = start[i + 1]; e < end; e++)
             {
                 sums[cell[e]] += weight[e] * (double)delta;
             }
@@ -331,20 +323,11 @@ internal sealed class PlaneSystem
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
         EnsureSums(level, x, work);
-        int[] start = data.Start;
-        int[] cell = data.Cell;
-        float[] weight = data.Weight;
         double lambda = Lambda;
         int n = _links.Count(level);
         for (int i = 0; i < n; i++)
         {
-            double dataTerm = 0;
-            for (int e = start[i], end = start[i + 1]; e < end; e++)
-            {
-                dataTerm += weight[e] * sums[cell[e]];
-            }
-
-            y[i + pad] = LaplacianAt(graph, x, i, pad) + (float)(lambda * dataTerm);
+            y[i + pad] = LaplacianAt(graph, x, i, pad) + (float)(lambda * data.TermAt(i, sums));
         }
     }
 
