@@ -33,9 +33,9 @@ function Invoke-BuildTask {
     Get-ChildItem $publish -File | Where-Object { $_.Extension -eq '.dll' -and $_.Name -ne 'TextSketch.PowerShell.dll' } |
         Copy-Item -Destination $dependencies
     # ONNX Runtime's native libraries: the CPU build for each platform the module ships for, from
-    # Microsoft.ML.OnnxRuntime (the same release as the managed assembly). The CUDA build that Core's reference to
-    # Microsoft.ML.OnnxRuntime.Gpu brings into the publish folder (460 MB of CUDA providers) stays out: it installs on
-    # demand as the onnxruntime-cuda pack (models/onnxruntime-cuda.json).
+    # Microsoft.ML.OnnxRuntime (the same release as the managed assembly). The GPU build that Core's reference to
+    # Microsoft.ML.OnnxRuntime.Gpu brings into the publish folder stays out (its CUDA providers never reach a build
+    # folder: Directory.Build.targets); CUDA installs on demand as the onnxruntime-cuda pack (models/onnxruntime-cuda.json).
     $packages = Get-NuGetPackageFolder
     Copy-OnnxRuntimeNative -PackagesFolder $packages -DependencyDirectory $dependencies -Runtimes @($ModuleRuntimes.Keys)
 
