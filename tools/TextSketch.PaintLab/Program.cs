@@ -40,6 +40,12 @@ public static class Program
         }
 
         PaintOptions paint = options.Paint;
+        if (options.RecordsDirectory is { } recordsDirectory)
+        {
+            Records.Run(recordsDirectory, options.Photos, options.Details.Count == 0 ? ["none"] : options.Details, features is null ? null : features.EmbedImage, paint, options.PerPhoto);
+            return 0;
+        }
+
         if (options.Profile)
         {
             Profile(photos[0], paint, options);
@@ -391,6 +397,7 @@ public static class Program
                      [--lambda 100] [--leak 0.01] [--passes 32] [--schedule FMG,CG,SMOOTH]
                      [--fit ITERATIONS[:SOLVELEVEL[:all]],...] [--chroma-schedule FMG,CG,SMOOTH,VISITS,FINEST]
                      [--no-features] [--sheets] [--nosketch] [--outline] [--blur S,..] [--grain SHARE,..] [--soft S] [--anchor MU] [--profile] [--per-photo] [--limit N]
+                     [--records DIR (DIR/BUDGET/PHOTO.tsk) --detail none,KIND:AMOUNT:SIGMA[:all],...]
             """;
 
         public string Photos { get; private set; } = "/work/bench-data/photos";
@@ -408,6 +415,10 @@ public static class Program
         public List<double> Blurs { get; } = [];
 
         public List<double> Grains { get; } = [];
+
+        public string? RecordsDirectory { get; private set; }
+
+        public List<string> Details { get; } = [];
 
         public bool Features { get; private set; } = true;
 
@@ -450,6 +461,8 @@ public static class Program
                     case "--anchor": o.Paint = o.Paint with { Anchor = float.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                     case "--fit": fits.AddRange(Next().Split(',')); break;
                     case "--chroma-schedule": o.Paint = o.Paint with { ChromaSchedule = ParseSchedule(Next()) }; break;
+                    case "--records": o.RecordsDirectory = Next(); break;
+                    case "--detail": o.Details.AddRange(Next().Split(',')); break;
                     case "--no-features": o.Features = false; break;
                     case "--sheets": o.Sheets = true; break;
                     case "--nosketch": o.NoSketch = true; break;
