@@ -17,6 +17,7 @@ namespace TextSketch.PaintLab;
 /// Measures the Paint decoder on photos: per layer grid, (a) bicubic upscaling of the box thumbnail, (b) Paint from
 /// the box-average layer, (c) Paint from the fitted layer, with the sketch a default record carries; PSNR, MS-SSIM,
 /// ResNet-18 FeatureDistance, decode and fit times; contact sheets (original | bicubic | Paint box | Paint fitted).
+/// With --records: the bench's quantised records instead, and experimental stages after the solve (see <see cref="Records"/>).
 /// </summary>
 public static class Program
 {
@@ -369,7 +370,7 @@ public static class Program
     }
 
     /// <summary>CLOCK_THREAD_CPUTIME_ID (Linux): processor time of the calling thread.</summary>
-    private static class ThreadClock
+    internal static class ThreadClock
     {
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
         private static extern int ClockGetTime(int clock, out TimeSpec time);

@@ -30,14 +30,17 @@ internal static class Records
                 float[]? reference = embed?.Invoke(original);
                 TskDocument document = TskFile.Read(File.ReadAllBytes(file), name).Document;
                 LayerPlanes layer = PaintDecoder.LayerOf(document)!;
-                PaintScene scene = PaintScene.Create(document.Width, document.Height, document.Sketch?.Bitmap, paint);
+                // The variants run between the solve and the edge softening, as a decoder stage would.
+                PaintScene scene = PaintScene.Create(document.Width, document.Height, document.Sketch?.Bitmap, paint with { EdgeSoftness = 0 });
                 float[][] planes = scene.Decode(layer);
                 foreach (string variant in variants)
                 {
-                    float[][] copy = planes.Select(p => (float[])p.Clone()).ToArray();
-                    double before = ThreadTime.Milliseconds();
+                    // oracle: the same geometry, the photo's exact (unquantised) cell means: what the layer's quantisation costs.
+                    float[][] copy = variant == "oracle" ? scene.Decode(LayerPlanes.FromImage(original, layer.Geometry)) : planes.Select(p => (float[])p.Clone()).ToArray();
+                    double before = Program.ThreadClock.Milliseconds();
                     DetailExperiment.Apply(copy, layer.Geometry, scene.Links, variant);
-                    double ms = ThreadTime.Milliseconds() - before;
+                    double ms = Program.ThreadClock.Milliseconds() - before;
+                    EdgeSoftening.Apply(copy, scene.Links, paint.EdgeSoftness);
                     RgbImage decoded = YCoCg.ToImage(document.Width, document.Height, copy[0], copy[1], copy[2]);
                     double fd = reference is null ? double.NaN : FeatureStatistics.CosineDistance(reference, embed!(decoded));
                     rows.Add((budget, variant, name, Psnr.Compute(original, decoded), Ssim.MultiScale(original, decoded) ?? double.NaN, fd, ms));
@@ -74,22 +77,3 @@ internal static class Records
     }
 }
 
-/// <summary>CLOCK_THREAD_CPUTIME_ID (Linux): processor time of the calling thread.</summary>
-internal static class ThreadTime
-{
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    public static double Milliseconds()
-    {
-        _ = ClockGetTime(3, out TimeSpec t);
-        return (t.Seconds * 1e3) + (t.Nanoseconds / 1e6);
-    }
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-}
