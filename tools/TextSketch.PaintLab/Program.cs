@@ -17,6 +17,7 @@ namespace TextSketch.PaintLab;
 /// Measures the Paint decoder on photos: per layer grid, (a) bicubic upscaling of the box thumbnail, (b) Paint from
 /// the box-average layer, (c) Paint from the fitted layer, with the sketch a default record carries; PSNR, MS-SSIM,
 /// ResNet-18 FeatureDistance, decode and fit times; contact sheets (original | bicubic | Paint box | Paint fitted).
+/// With --records: the bench's quantised records instead, and experimental stages after the solve (see <see cref="Records"/>).
 /// </summary>
 public static class Program
 {
@@ -40,6 +41,12 @@ public static class Program
         }
 
         PaintOptions paint = options.Paint;
+        if (options.RecordsDirectory is { } recordsDirectory)
+        {
+            Records.Run(recordsDirectory, options.Photos, options.Details.Count == 0 ? ["none"] : options.Details, features is null ? null : features.EmbedImage, paint, options.PerPhoto);
+            return 0;
+        }
+
         if (options.Profile)
         {
             Profile(photos[0], paint, options);
@@ -363,7 +370,7 @@ public static class Program
     }
 
     /// <summary>CLOCK_THREAD_CPUTIME_ID (Linux): processor time of the calling thread.</summary>
-    private static class ThreadClock
+    internal static class ThreadClock
     {
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
         private static extern int ClockGetTime(int clock, out TimeSpec time);
@@ -391,6 +398,7 @@ public static class Program
                      [--lambda 100] [--leak 0.01] [--passes 32] [--schedule FMG,CG,SMOOTH]
                      [--fit ITERATIONS[:SOLVELEVEL[:all]],...] [--chroma-schedule FMG,CG,SMOOTH,VISITS,FINEST]
                      [--no-features] [--sheets] [--nosketch] [--outline] [--blur S,..] [--grain SHARE,..] [--soft S] [--anchor MU] [--profile] [--per-photo] [--limit N]
+                     [--records DIR (DIR/BUDGET/PHOTO.tsk) --detail none,KIND:AMOUNT:SIGMA[:all],...]
             """;
 
         public string Photos { get; private set; } = "/work/bench-data/photos";
@@ -408,6 +416,10 @@ public static class Program
         public List<double> Blurs { get; } = [];
 
         public List<double> Grains { get; } = [];
+
+        public string? RecordsDirectory { get; private set; }
+
+        public List<string> Details { get; } = [];
 
         public bool Features { get; private set; } = true;
 
@@ -450,6 +462,8 @@ public static class Program
                     case "--anchor": o.Paint = o.Paint with { Anchor = float.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                     case "--fit": fits.AddRange(Next().Split(',')); break;
                     case "--chroma-schedule": o.Paint = o.Paint with { ChromaSchedule = ParseSchedule(Next()) }; break;
+                    case "--records": o.RecordsDirectory = Next(); break;
+                    case "--detail": o.Details.AddRange(Next().Split(',')); break;
                     case "--no-features": o.Features = false; break;
                     case "--sheets": o.Sheets = true; break;
                     case "--nosketch": o.NoSketch = true; break;
