@@ -278,9 +278,6 @@ internal sealed class PlaneSystem
         double[] sums = work.CellSums;
         int pad = work.Pad(level);
         EnsureSums(level, x, work);
-        int[] start = data.Start;
-        int[] cell = data.Cell;
-        float[] weight = data.Weight;
         float[] inverse = data.InverseDiagonal;
         double lambda = Lambda;
         int n = _links.Count(level);
@@ -289,20 +286,19 @@ internal sealed class PlaneSystem
             float residual = b[i + pad] - LaplacianAt(graph, x, i, pad) - (float)(lambda * data.TermAt(i, sums));
             float delta = residual * inverse[i];
             x[i + pad] += delta;
-            for (int e = start[i], end = start[i + 1]; e < end; e++)
-            {
-                sums[cell[e]] += weight[e] * (double)delta;
-            }
+            data.AddAt(i, delta, sums);
         }
     }
 
-    /// <summary>((L + μM) x)_i on a coarse level.</summary>
+    /// <summary>((L + μM) x)_i on a coarse level (spans over node i's links: no bounds checks in the loop).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static float LaplacianAt(GraphLevel graph, float[] x, int i, int pad)
     {
-        int[] neighbour = graph.Neighbour;
-        float[] weight = graph.Weight;
+        int first = graph.Start[i];
+        ReadOnlySpan<int> neighbour = graph.Neighbour.AsSpan(first, graph.Start[i + 1] - first);
+        ReadOnlySpan<float> weight = graph.Weight.AsSpan(first, neighbour.Length);
         float sum = 0;
-        for (int e = graph.Start[i], end = graph.Start[i + 1]; e < end; e++)
+        for (int e = 0; e < neighbour.Length; e++)
         {
             sum += weight[e] * x[neighbour[e] + pad];
         }
