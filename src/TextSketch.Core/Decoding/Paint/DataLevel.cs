@@ -176,46 +176,55 @@ internal sealed class DataLevel
         return new DataLevel(start, cell, weight, Inverse(coarseDegree, start, weight, lambda));
     }
 
-    /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending).</summary>
-    public DataLevel Coarsen(int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
+    /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending; each
+    /// cell's weights summed in member order). A dense per-cell accumulator with the aggregate's cells listed, then
+    /// sorted: coarse nodes touch hundreds of cells on fine layer grids, too many to insert one by one.</summary>
+    public DataLevel Coarsen(int[] aggregateOf, int coarseCount, int cellCount, float[] coarseDegree, float lambda)
     {
         (int[] memberStart, int[] members) = CountingSort.Group(aggregateOf, coarseCount);
 
         var start = new int[coarseCount + 1];
-        var cell = new List<int>(Math.Max(coarseCount, Cell.Length / 2));
-        var weight = new List<float>(cell.Capacity);
-        var keys = new List<int>(16);
-        var values = new List<float>(16);
+        // Merging never adds entries: the coarse level has at most as many as this one.
+        var cell = new int[Cell.Length];
+        var weight = new float[Cell.Length];
+        var sum = new float[cellCount];
+        var listed = new bool[cellCount];
+        int count = 0;
         for (int a = 0; a < coarseCount; a++)
         {
-            keys.Clear();
-            values.Clear();
+            int first = count;
             for (int m = memberStart[a]; m < memberStart[a + 1]; m++)
             {
                 int i = members[m];
                 for (int e = Start[i]; e < Start[i + 1]; e++)
                 {
-                    // Insert in ascending cell order, summing the weights of a cell seen before.
-                    int at = keys.BinarySearch(Cell[e]);
-                    if (at >= 0)
+                    int k = Cell[e];
+                    if (listed[k])
                     {
-                        values[at] += Weight[e];
+                        sum[k] += Weight[e];
                     }
                     else
                     {
-                        keys.Insert(~at, Cell[e]);
-                        values.Insert(~at, Weight[e]);
+                        listed[k] = true;
+                        sum[k] = Weight[e];
+                        cell[count++] = k;
                     }
                 }
             }
 
-            cell.AddRange(keys);
-            weight.AddRange(values);
-            start[a + 1] = cell.Count;
+            Array.Sort(cell, first, count - first);
+            for (int j = first; j < count; j++)
+            {
+                weight[j] = sum[cell[j]];
+                listed[cell[j]] = false;
+            }
+
+            start[a + 1] = count;
         }
 
-        float[] weights = weight.ToArray();
-        return new DataLevel(start, cell.ToArray(), weights, Inverse(coarseDegree, start, weights, lambda));
+        Array.Resize(ref cell, count);
+        Array.Resize(ref weight, count);
+        return new DataLevel(start, cell, weight, Inverse(coarseDegree, start, weight, lambda));
     }
 
     /// <summary>sums[k] = Σ_i D_ki x_i.</summary>

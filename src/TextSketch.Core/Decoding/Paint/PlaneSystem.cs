@@ -17,8 +17,9 @@ internal sealed class PlaneSystem
     private readonly LinkHierarchy _links;
     private readonly DataLevel?[] _data;
 
-    /// <summary>1 / diagonal on level 0.</summary>
-    private readonly float[] _fineInverse;
+    /// <summary>1 / diagonal on level 0, made on the first sweep there (a chroma schedule starting on level 1 never
+    /// sweeps it).</summary>
+    private float[]? _fineInverse;
     private readonly double[] _coarsest;
 
     /// <summary>Level 0's cells: each pixel in exactly one, walked as row runs per cell.</summary>
@@ -47,7 +48,6 @@ internal sealed class PlaneSystem
         Lambda = (float)dataWeight;
         _data = new DataLevel[links.LevelCount];
         _box = new BoxCells(grid);
-        _fineInverse = _box.InverseDiagonal(fine.Width, fine.Degree, Lambda);
         _anchor = links.Anchor > 0 ? new BilinearCells(grid) : null;
         // Level 0's data term is the box cells themselves; as a node list only when it is also the coarsest level.
         _data[0] = _data.Length == 1 ? DataLevel.Fine(_box, fine.Width, fine.Degree, Lambda) : null;
@@ -56,7 +56,7 @@ internal sealed class PlaneSystem
             GraphLevel coarse = links.Coarse[l - 1];
             _data[l] = l == 1
                 ? DataLevel.FromBox(_box, fine.Width, links.AggregateOf[0], coarse.Count, coarse.Degree, Lambda)
-                : _data[l - 1]!.Coarsen(links.AggregateOf[l - 1], coarse.Count, coarse.Degree, Lambda);
+                : _data[l - 1]!.Coarsen(links.AggregateOf[l - 1], coarse.Count, grid.CellCount, coarse.Degree, Lambda);
         }
 
         _coarsest = Factor(_data.Length - 1);
@@ -340,7 +340,8 @@ internal sealed class PlaneSystem
         float[] left = links.Left;
         float[] up = links.Up;
         float[] degree = links.Degree;
-        float[] inverse = _fineInverse;
+        // Two threads that both make it make equal arrays (deterministic), so the race is harmless.
+        float[] inverse = _fineInverse ??= _box.InverseDiagonal(links.Width, links.Degree, Lambda);
         double lambda = Lambda;
         int columns = box.Columns;
         int[] columnStart = box.ColumnStart;
