@@ -208,8 +208,8 @@ internal sealed class GraphLevel
         var aggregate = new int[n];
         var xs = new List<int>(n / 3);
         var ys = new List<int>(n / 3);
-        var pixel = new int[4];
-        var root = new int[4];
+        Span<int> pixel = stackalloc int[4];
+        Span<int> root = stackalloc int[4];
         for (int by = 0; by < ch; by++)
         {
             for (int bx = 0; bx < cw; bx++)
@@ -268,11 +268,8 @@ internal sealed class GraphLevel
         // found block by block).
         int coarseCount = xs.Count;
         var start = new int[coarseCount + 1];
-        var neighbour = new List<int>(4 * coarseCount);
-        var weights = new List<float>(4 * coarseCount);
+        var links = new CoarseLinks(coarseCount);
         var masses = new float[coarseCount];
-        var accumulator = new float[coarseCount];
-        var touched = new List<int>(16);
         int a = 0;
         for (int by = 0; by < ch; by++)
         {
@@ -292,7 +289,6 @@ internal sealed class GraphLevel
 
                 for (; a <= last; a++)
                 {
-                    touched.Clear();
                     for (int dy = 0; dy < rows; dy++)
                     {
                         for (int dx = 0; dx < columns; dx++)
@@ -305,67 +301,100 @@ internal sealed class GraphLevel
                             }
 
                             masses[a]++;
+                            float own = maxLink[p];
                             if (p >= w)
                             {
-                                Cross(p - w, up[p]);
+                                links.Cross(a, aggregate[p - w], up[p], own, maxLink[p - w]);
                             }
 
                             if (x > 0)
                             {
-                                Cross(p - 1, left[p]);
+                                links.Cross(a, aggregate[p - 1], left[p], own, maxLink[p - 1]);
                             }
 
                             if (x < w - 1)
                             {
-                                Cross(p + 1, left[p + 1]);
+                                links.Cross(a, aggregate[p + 1], left[p + 1], own, maxLink[p + 1]);
                             }
 
                             if (p + w < n)
                             {
-                                Cross(p + w, up[p + w]);
-                            }
-
-                            void Cross(int q, float weight)
-                            {
-                                int b = aggregate[q];
-                                if (b == a || !(weight > 0))
-                                {
-                                    return;
-                                }
-
-                                if (accumulator[b] == 0)
-                                {
-                                    touched.Add(b);
-                                }
-
-                                // Half of a strong link (smooth variation), all of a weak one (an interface).
-                                accumulator[b] += IsStrong(weight, maxLink[p], maxLink[q], LinkHierarchy.Strength) ? 0.5f * weight : weight;
+                                links.Cross(a, aggregate[p + w], up[p + w], own, maxLink[p + w]);
                             }
                         }
                     }
 
-                    // In first-touched order: fixed by the input, so the sums downstream are too.
-                    foreach (int b in touched)
-                    {
-                        neighbour.Add(b);
-                        weights.Add(accumulator[b]);
-                        accumulator[b] = 0;
-                    }
-
-                    start[a + 1] = neighbour.Count;
+                    start[a + 1] = links.Close();
                 }
             }
         }
 
-        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, links.Neighbours(), links.Weights(), masses, anchor);
         return (level, aggregate);
+    }
+
+    /// <summary>Level 1's links as <see cref="FromGrid"/> gathers them, aggregate by aggregate: the crossing links'
+    /// weights summed per neighbouring aggregate (in the order they are met), listed in first-touched order.</summary>
+    private sealed class CoarseLinks(int coarseCount)
+    {
+        private readonly float[] _accumulator = new float[coarseCount];
+        private readonly int[] _touched = new int[16];
+        private int _touchedCount;
+        private int[] _neighbour = new int[4 * coarseCount];
+        private float[] _weight = new float[4 * coarseCount];
+        private int _count;
+
+        /// <summary>A fine link of <paramref name="weight"/> from aggregate <paramref name="a"/> to <paramref name="b"/>:
+        /// half of a strong link (smooth variation), all of a weak one (an interface).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Cross(int a, int b, float weight, float maxHere, float maxThere)
+        {
+            if (b == a || !(weight > 0))
+            {
+                return;
+            }
+
+            float[] accumulator = _accumulator;
+            if (accumulator[b] == 0)
+            {
+                _touched[_touchedCount++] = b;
+            }
+
+            accumulator[b] += IsStrong(weight, maxHere, maxThere, LinkHierarchy.Strength) ? 0.5f * weight : weight;
+        }
+
+        /// <summary>Ends the aggregate's list (in first-touched order: fixed by the input, so the sums downstream
+        /// are too); returns the entries so far.</summary>
+        public int Close()
+        {
+            if (_count + _touchedCount > _neighbour.Length)
+            {
+                Array.Resize(ref _neighbour, 2 * _neighbour.Length);
+                Array.Resize(ref _weight, 2 * _weight.Length);
+            }
+
+            for (int t = 0; t < _touchedCount; t++)
+            {
+                int b = _touched[t];
+                _neighbour[_count] = b;
+                _weight[_count++] = _accumulator[b];
+                _accumulator[b] = 0;
+            }
+
+            _touchedCount = 0;
+            return _count;
+        }
+
+        public int[] Neighbours() => _neighbour[.._count];
+
+        public float[] Weights() => _weight[.._count];
     }
 
     private static bool IsStrong(float weight, float maxAtOneEnd, float maxAtOtherEnd, float strength) =>
         weight > 0 && weight >= strength * Math.Max(maxAtOneEnd, maxAtOtherEnd);
 
     /// <summary>Joins slot k's component to slot j's within a block: every slot of the higher root takes the lower.</summary>
-    private static void Merge(int[] root, int k, int j, int count)
+    private static void Merge(Span<int> root, int k, int j, int count)
     {
         int keep = Math.Min(root[k], root[j]);
         int drop = Math.Max(root[k], root[j]);

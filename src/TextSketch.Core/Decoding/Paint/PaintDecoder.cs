@@ -184,8 +184,12 @@ public sealed class PaintScene
         if (threads == 1)
         {
             // One solve at a time: the chroma planes reuse one workspace (a solve starts from none of its contents).
-            planes[0] = luma.Solve(layer.Plane(0), options.Schedule, luma.CreateWorkspace());
-            PlaneSystem.Workspace work = chroma.CreateWorkspace();
+            using (PlaneSystem.Workspace lumaWork = luma.CreateWorkspace())
+            {
+                planes[0] = luma.Solve(layer.Plane(0), options.Schedule, lumaWork);
+            }
+
+            using PlaneSystem.Workspace work = chroma.CreateWorkspace();
             planes[1] = chroma.Solve(layer.Plane(1), options.ChromaSchedule, work);
             planes[2] = chroma.Solve(layer.Plane(2), options.ChromaSchedule, work);
         }
@@ -195,7 +199,8 @@ public sealed class PaintScene
             Parallel.For(0, 3, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
             {
                 PlaneSystem system = p == 0 ? luma : chroma;
-                planes[p] = system.Solve(layer.Plane(p), p == 0 ? options.Schedule : options.ChromaSchedule, system.CreateWorkspace());
+                using PlaneSystem.Workspace work = system.CreateWorkspace();
+                planes[p] = system.Solve(layer.Plane(p), p == 0 ? options.Schedule : options.ChromaSchedule, work);
             });
         }
 
@@ -207,7 +212,8 @@ public sealed class PaintScene
     public float[] DecodePlane(LayerGrid grid, ReadOnlySpan<float> cells, SolveSchedule? schedule = null)
     {
         PlaneSystem system = System(grid);
-        return system.Solve(cells, schedule ?? _options.Schedule, system.CreateWorkspace());
+        using PlaneSystem.Workspace work = system.CreateWorkspace();
+        return system.Solve(cells, schedule ?? _options.Schedule, work);
     }
 
     internal PlaneSystem System(LayerGrid grid)
