@@ -333,19 +333,22 @@ internal sealed class GraphLevel
         return (level, aggregate);
     }
 
-    /// <summary>Level 1's links as <see cref="FromGrid"/> gathers them, aggregate by aggregate: the crossing links'
-    /// weights summed per neighbouring aggregate (in the order they are met), listed in first-touched order.</summary>
+    /// <summary>A coarse level's links as <see cref="FromGrid"/> and <see cref="Coarsen"/> gather them, aggregate by
+    /// aggregate: the crossing fine links' weights summed per neighbouring aggregate (in the order they are met),
+    /// listed in first-touched order (a dense accumulator with a touched list).</summary>
     private sealed class CoarseLinks(int coarseCount)
     {
         private readonly float[] _accumulator = new float[coarseCount];
-        private readonly int[] _touched = new int[16];
+        private int[] _touched = new int[16];
         private int _touchedCount;
         private int[] _neighbour = new int[4 * coarseCount];
         private float[] _weight = new float[4 * coarseCount];
         private int _count;
 
-        /// <summary>A fine link of <paramref name="weight"/> from aggregate <paramref name="a"/> to <paramref name="b"/>:
-        /// half of a strong link (smooth variation), all of a weak one (an interface).</summary>
+        /// <summary>A fine link of <paramref name="weight"/> from aggregate <paramref name="a"/> to <paramref name="b"/>
+        /// (ends with strongest links <paramref name="maxHere"/>, <paramref name="maxThere"/>). Smooth variation across
+        /// strong links: half the sum, the rediscretised Laplacian. A weak link is an edge's interface, which
+        /// piecewise-constant aggregates represent exactly: its full sum.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Cross(int a, int b, float weight, float maxHere, float maxThere)
         {
@@ -357,6 +360,11 @@ internal sealed class GraphLevel
             float[] accumulator = _accumulator;
             if (accumulator[b] == 0)
             {
+                if (_touchedCount == _touched.Length)
+                {
+                    Array.Resize(ref _touched, 2 * _touched.Length);
+                }
+
                 _touched[_touchedCount++] = b;
             }
 
@@ -369,8 +377,9 @@ internal sealed class GraphLevel
         {
             if (_count + _touchedCount > _neighbour.Length)
             {
-                Array.Resize(ref _neighbour, 2 * _neighbour.Length);
-                Array.Resize(ref _weight, 2 * _weight.Length);
+                int length = Math.Max(2 * _neighbour.Length, _count + _touchedCount);
+                Array.Resize(ref _neighbour, length);
+                Array.Resize(ref _weight, length);
             }
 
             for (int t = 0; t < _touchedCount; t++)
@@ -474,47 +483,20 @@ internal sealed class GraphLevel
         (int[] memberStart, int[] members) = CountingSort.Group(aggregate, coarseCount);
 
         var start = new int[coarseCount + 1];
-        var neighbour = new List<int>(4 * coarseCount);
-        var weights = new List<float>(4 * coarseCount);
-        var accumulator = new float[coarseCount];
-        var touched = new List<int>();
+        var links = new CoarseLinks(coarseCount);
         for (int a = 0; a < coarseCount; a++)
         {
-            touched.Clear();
             for (int m = memberStart[a]; m < memberStart[a + 1]; m++)
             {
                 int i = members[m];
                 for (int e = Start[i]; e < Start[i + 1]; e++)
                 {
                     int j = Neighbour[e];
-                    float weight = Weight[e];
-                    int b = aggregate[j];
-                    if (b == a)
-                    {
-                        continue;
-                    }
-
-                    if (accumulator[b] == 0)
-                    {
-                        touched.Add(b);
-                    }
-
-                    // Smooth variation across strong links: half the sum, the rediscretised Laplacian. A weak link is
-                    // an edge's interface, which piecewise-constant aggregates represent exactly: its full sum.
-                    bool strong = weight >= LinkHierarchy.Strength * Math.Max(maxLink[i], maxLink[j]);
-                    accumulator[b] += strong ? 0.5f * weight : weight;
+                    links.Cross(a, aggregate[j], Weight[e], maxLink[i], maxLink[j]);
                 }
             }
 
-            // In first-touched order: fixed by the input, so the sums downstream are too.
-            foreach (int b in touched)
-            {
-                neighbour.Add(b);
-                weights.Add(accumulator[b]);
-                accumulator[b] = 0;
-            }
-
-            start[a + 1] = neighbour.Count;
+            start[a + 1] = links.Close();
         }
 
         var masses = new float[coarseCount];
@@ -523,7 +505,7 @@ internal sealed class GraphLevel
             masses[aggregate[i]] += Mass[i];
         }
 
-        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, links.Neighbours(), links.Weights(), masses, anchor);
         return (level, aggregate);
 
         int Find(int i)

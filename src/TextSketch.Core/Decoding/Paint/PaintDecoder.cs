@@ -179,26 +179,51 @@ public sealed class PaintScene
 
         var planes = new float[3][];
         int threads = Math.Clamp(options.MaxDegreeOfParallelism, 1, 3);
-        PlaneSystem luma = System(layer.Geometry.Luma);
-        PlaneSystem chroma = System(layer.Geometry.Chroma);
+        // A plane whose cells are all zero decodes to zeros exactly (every step of the solve maps zeros to +0, and so
+        // does the edge softening): it needs no system and no solve. A grey picture's chroma planes are such planes.
+        bool[] solve = [!IsZero(layer.Plane(0)), !IsZero(layer.Plane(1)), !IsZero(layer.Plane(2))];
+        for (int p = 0; p < 3; p++)
+        {
+            if (!solve[p])
+            {
+                planes[p] = new float[Width * Height];
+            }
+        }
+
+        PlaneSystem? luma = solve[0] ? System(layer.Geometry.Luma) : null;
+        PlaneSystem? chroma = solve[1] || solve[2] ? System(layer.Geometry.Chroma) : null;
         if (threads == 1)
         {
             // One solve at a time: the chroma planes reuse one workspace (a solve starts from none of its contents).
-            using (PlaneSystem.Workspace lumaWork = luma.CreateWorkspace())
+            if (luma is not null)
             {
+                using PlaneSystem.Workspace lumaWork = luma.CreateWorkspace();
                 planes[0] = luma.Solve(layer.Plane(0), options.Schedule, lumaWork);
             }
 
-            using PlaneSystem.Workspace work = chroma.CreateWorkspace();
-            planes[1] = chroma.Solve(layer.Plane(1), options.ChromaSchedule, work);
-            planes[2] = chroma.Solve(layer.Plane(2), options.ChromaSchedule, work);
+            if (chroma is not null)
+            {
+                using PlaneSystem.Workspace work = chroma.CreateWorkspace();
+                for (int p = 1; p < 3; p++)
+                {
+                    if (solve[p])
+                    {
+                        planes[p] = chroma.Solve(layer.Plane(p), options.ChromaSchedule, work);
+                    }
+                }
+            }
         }
         else
         {
             // Planes are independent solves; running them at once changes nothing in their arithmetic.
             Parallel.For(0, 3, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
             {
-                PlaneSystem system = p == 0 ? luma : chroma;
+                if (!solve[p])
+                {
+                    return;
+                }
+
+                PlaneSystem system = p == 0 ? luma! : chroma!;
                 using PlaneSystem.Workspace work = system.CreateWorkspace();
                 planes[p] = system.Solve(layer.Plane(p), p == 0 ? options.Schedule : options.ChromaSchedule, work);
             });
@@ -206,6 +231,20 @@ public sealed class PaintScene
 
         EdgeSoftening.Apply(planes, Links, options.EdgeSoftness);
         return planes;
+    }
+
+    /// <summary>All cells zero (either sign).</summary>
+    private static bool IsZero(float[] cells)
+    {
+        foreach (float v in cells)
+        {
+            if (v != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>One plane decoded from its cell values on <paramref name="grid"/>.</summary>
