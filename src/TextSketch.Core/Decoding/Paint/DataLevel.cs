@@ -117,6 +117,7 @@ internal sealed class DataLevel
 
     /// <summary>Level 1's data term straight from level 0's box cells (each pixel in one cell, weight 1/area). A
     /// level-1 aggregate lies within a 2x2 block, so it touches at most four cells.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static DataLevel FromBox(BoxCells box, int width, int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
     {
         int height = box.RowOf.Length;
@@ -179,6 +180,7 @@ internal sealed class DataLevel
     /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending; each
     /// cell's weights summed in member order). A dense per-cell accumulator with the aggregate's cells listed, then
     /// sorted: coarse nodes touch hundreds of cells on fine layer grids, too many to insert one by one.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public DataLevel Coarsen(int[] aggregateOf, int coarseCount, int cellCount, float[] coarseDegree, float lambda)
     {
         (int[] memberStart, int[] members) = CountingSort.Group(aggregateOf, coarseCount);
@@ -228,6 +230,7 @@ internal sealed class DataLevel
     }
 
     /// <summary>sums[k] = Σ_i D_ki x_i.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Scatter(float[] x, int pad, double[] sums)
     {
         Array.Clear(sums);
@@ -238,6 +241,7 @@ internal sealed class DataLevel
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static float[] Inverse(float[] degree, int[] start, float[] weight, float lambda)
     {
         var inverse = new float[degree.Length];
@@ -308,6 +312,7 @@ internal sealed class BoxCells
     }
 
     /// <summary>1 / (degree + λ/area²) per pixel: level 0's Gauss–Seidel divisor.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float[] InverseDiagonal(int width, float[] degree, float lambda)
     {
         var inverse = new float[degree.Length];
@@ -328,6 +333,7 @@ internal sealed class BoxCells
     }
 
     /// <summary>b[i + pad] += λ c_k / area_k for each pixel i of cell k: λ Dᵀ c.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddTransposed(ReadOnlySpan<float> cells, float lambda, float[] b, int pad)
     {
         int w = ColumnStart[^1];
@@ -346,6 +352,7 @@ internal sealed class BoxCells
     }
 
     /// <summary>sums[k] = mean of x over cell k.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Scatter(float[] x, int pad, double[] sums)
     {
         Array.Clear(sums);
@@ -393,6 +400,7 @@ internal sealed class BilinearCells
     public int Height { get; }
 
     /// <summary>b[i + pad] += scale · (H c)_i.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddInterpolated(ReadOnlySpan<float> cells, float scale, float[] b, int pad)
     {
         for (int y = 0; y < Height; y++)

@@ -80,6 +80,7 @@ internal sealed class LinkHierarchy
 /// </summary>
 internal sealed class LinkLevel
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private LinkLevel(int width, int height, float[] left, float[] up, float anchor)
     {
         Width = width;
@@ -106,6 +107,7 @@ internal sealed class LinkLevel
     /// <summary>Sum of a node's link weights plus the anchor μ: the diagonal of L + μI.</summary>
     public float[] Degree { get; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static LinkLevel FromLinks(PixelLinks links, float anchor)
     {
         int w = links.Width;
@@ -136,6 +138,7 @@ internal sealed class LinkLevel
 /// </summary>
 internal sealed class GraphLevel
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private GraphLevel(int positionWidth, int positionHeight, int[] x, int[] y, int[] start, int[] neighbour, float[] weight, float[] mass, float anchor)
     {
         Mass = mass;
@@ -186,6 +189,7 @@ internal sealed class GraphLevel
     /// 2x2 block, numbered in block raster order by first member, half of strong and all of weak crossing links),
     /// worked directly on the grid's stencil — the image-sized level is most of the building work.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (GraphLevel Level, int[] AggregateOf) FromGrid(LinkLevel fine, float strength, float anchor)
     {
         int w = fine.Width;
@@ -420,6 +424,7 @@ internal sealed class GraphLevel
     /// Aggregates the nodes of each 2x2 block of positions that strong links join within the block (union–find),
     /// numbers the aggregates in block raster order (then by first member), and sums half the crossing links.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public (GraphLevel Level, int[] AggregateOf) Coarsen(float strength, float anchor)
     {
         int count = Count;
@@ -540,6 +545,7 @@ internal sealed class GraphLevel
 internal static class CountingSort
 {
     /// <summary>Items[Start[k]..Start[k+1]) are the indices i with keyOf[i] = k, ascending.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (int[] Start, int[] Items) Group(int[] keyOf, int keyCount)
     {
         var start = new int[keyCount + 1];

@@ -89,6 +89,7 @@ internal sealed class PlaneSystem
     public Workspace CreateWorkspace() => new(_links, Grid.CellCount);
 
     /// <summary>The decoded plane for the layer values <paramref name="cells"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float[] Solve(ReadOnlySpan<float> cells, SolveSchedule schedule, Workspace work)
     {
         if (cells.Length != Grid.CellCount)
@@ -104,6 +105,7 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>Solves with the right-hand side already in <c>work.Rhs[0]</c> (padded layout); returns the unpadded solution.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float[] SolveRhs(SolveSchedule schedule, Workspace work)
     {
         // A reused workspace starts as a new one: no cell sums carried over from its last solve.
@@ -139,6 +141,7 @@ internal sealed class PlaneSystem
         return result;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ConjugateGradients(SolveSchedule schedule, Workspace work)
     {
         float[] x = work.X[0];
@@ -204,6 +207,7 @@ internal sealed class PlaneSystem
         Cycle(0, r, z, work, schedule);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Cycle(int level, float[] b, float[] x, Workspace work, SolveSchedule schedule)
     {
         if (level == _data.Length - 1)
@@ -245,6 +249,7 @@ internal sealed class PlaneSystem
 
     /// <summary>Makes work.CellSums the cell sums of <paramref name="x"/> on <paramref name="level"/>, unless they
     /// already are: a sweep keeps them current as it changes x, so the residual after it needs no pass of its own.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void EnsureSums(int level, float[] x, Workspace work)
     {
         if (ReferenceEquals(work.SumsOf, x))
@@ -265,6 +270,7 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>One Gauss–Seidel sweep (node order forward, reverse backward) with the cell sums kept current.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sweep(int level, float[] b, float[] x, Workspace work, bool forward)
     {
         if (level == 0)
@@ -306,6 +312,7 @@ internal sealed class PlaneSystem
         return (graph.Degree[i] * x[i + pad]) - sum;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Apply(int level, float[] x, float[] y, Workspace work)
     {
         if (level == 0)
@@ -329,6 +336,7 @@ internal sealed class PlaneSystem
 
     /// <summary><see cref="Sweep"/> on level 0, in raster order (reversed backward), each cell's sum held in a local
     /// while its run of a row is swept (the fine level is most of the work).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BoxSweep(float[] b, float[] x, Workspace work, bool forward)
     {
         LinkLevel links = _links.Fine;
@@ -376,6 +384,7 @@ internal sealed class PlaneSystem
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BoxApply(float[] x, float[] y, Workspace work)
     {
         LinkLevel links = _links.Fine;
@@ -408,6 +417,7 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>Coarse right-hand side: the sum over each aggregate.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Restrict(int level, float[] fine, float[] coarse, Workspace work)
     {
         int[] aggregate = _links.AggregateOf[level];
@@ -421,6 +431,7 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>fine += P coarse: each node takes its aggregate's value.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ProlongAdd(int level, float[] coarse, float[] fine, Workspace work)
     {
         int[] aggregate = _links.AggregateOf[level];
@@ -434,6 +445,7 @@ internal sealed class PlaneSystem
         work.Invalidate(fine);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void SolveCoarsest(float[] b, float[] x, Workspace work)
     {
         int level = _data.Length - 1;
@@ -477,6 +489,7 @@ internal sealed class PlaneSystem
     }
 
     /// <summary>The coarsest level's matrix, assembled densely and Cholesky-factored (SPD: links leak, λ > 0).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private double[] Factor(int level)
     {
         int n = _links.Count(level);
