@@ -147,6 +147,7 @@ public static class YCoCg
     }
 
     /// <summary>8-bit RGB from Y, Co, Cg planes (W·H each), rounded half up and clamped.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static RgbImage ToImage(int width, int height, float[] y, float[] co, float[] cg)
     {
         var image = new RgbImage(width, height);

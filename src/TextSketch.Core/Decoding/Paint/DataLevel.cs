@@ -21,19 +21,35 @@ internal sealed class DataLevel
     /// <summary>1 / (degree + λ Σ weight²): the Gauss–Seidel divisor.</summary>
     public float[] InverseDiagonal { get; }
 
-    /// <summary>Node <paramref name="i"/>'s data term: its cells' current sums, weighted (summed in edge order).</summary>
+    /// <summary>Node <paramref name="i"/>'s data term: its cells' current sums, weighted (summed in edge order). The
+    /// coarse levels' sweeps spend most of their time here (a coarse node touches many cells): spans over the node's
+    /// entries keep bounds checks out of the loop.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public double TermAt(int i, double[] sums)
     {
-        int[] cell = Cell;
-        float[] weight = Weight;
+        int first = Start[i];
+        ReadOnlySpan<int> cell = Cell.AsSpan(first, Start[i + 1] - first);
+        ReadOnlySpan<float> weight = Weight.AsSpan(first, cell.Length);
         double term = 0;
-        for (int e = Start[i], end = Start[i + 1]; e < end; e++)
+        for (int e = 0; e < cell.Length; e++)
         {
             term += weight[e] * sums[cell[e]];
         }
 
         return term;
+    }
+
+    /// <summary>sums += D_i · delta: node <paramref name="i"/>'s change moves each of its cells' sums.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void AddAt(int i, float delta, double[] sums)
+    {
+        int first = Start[i];
+        ReadOnlySpan<int> cell = Cell.AsSpan(first, Start[i + 1] - first);
+        ReadOnlySpan<float> weight = Weight.AsSpan(first, cell.Length);
+        for (int e = 0; e < cell.Length; e++)
+        {
+            sums[cell[e]] += weight[e] * (double)delta;
+        }
     }
 
     /// <summary>Level 0's data term as a node list (used only when level 0 is also the coarsest).</summary>
@@ -101,6 +117,7 @@ internal sealed class DataLevel
 
     /// <summary>Level 1's data term straight from level 0's box cells (each pixel in one cell, weight 1/area). A
     /// level-1 aggregate lies within a 2x2 block, so it touches at most four cells.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static DataLevel FromBox(BoxCells box, int width, int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
     {
         int height = box.RowOf.Length;
@@ -160,63 +177,71 @@ internal sealed class DataLevel
         return new DataLevel(start, cell, weight, Inverse(coarseDegree, start, weight, lambda));
     }
 
-    /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending).</summary>
-    public DataLevel Coarsen(int[] aggregateOf, int coarseCount, float[] coarseDegree, float lambda)
+    /// <summary>The data term of the next level: D·P, each aggregate's weights summed per cell (cells ascending; each
+    /// cell's weights summed in member order). A dense per-cell accumulator with the aggregate's cells listed, then
+    /// sorted: coarse nodes touch hundreds of cells on fine layer grids, too many to insert one by one.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public DataLevel Coarsen(int[] aggregateOf, int coarseCount, int cellCount, float[] coarseDegree, float lambda)
     {
         (int[] memberStart, int[] members) = CountingSort.Group(aggregateOf, coarseCount);
 
         var start = new int[coarseCount + 1];
-        var cell = new List<int>(Math.Max(coarseCount, Cell.Length / 2));
-        var weight = new List<float>(cell.Capacity);
-        var keys = new List<int>(16);
-        var values = new List<float>(16);
+        // Merging never adds entries: the coarse level has at most as many as this one.
+        var cell = new int[Cell.Length];
+        var weight = new float[Cell.Length];
+        var sum = new float[cellCount];
+        var listed = new bool[cellCount];
+        int count = 0;
         for (int a = 0; a < coarseCount; a++)
         {
-            keys.Clear();
-            values.Clear();
+            int first = count;
             for (int m = memberStart[a]; m < memberStart[a + 1]; m++)
             {
                 int i = members[m];
                 for (int e = Start[i]; e < Start[i + 1]; e++)
                 {
-                    // Insert in ascending cell order, summing the weights of a cell seen before.
-                    int at = keys.BinarySearch(Cell[e]);
-                    if (at >= 0)
+                    int k = Cell[e];
+                    if (listed[k])
                     {
-                        values[at] += Weight[e];
+                        sum[k] += Weight[e];
                     }
                     else
                     {
-                        keys.Insert(~at, Cell[e]);
-                        values.Insert(~at, Weight[e]);
+                        listed[k] = true;
+                        sum[k] = Weight[e];
+                        cell[count++] = k;
                     }
                 }
             }
 
-            cell.AddRange(keys);
-            weight.AddRange(values);
-            start[a + 1] = cell.Count;
+            Array.Sort(cell, first, count - first);
+            for (int j = first; j < count; j++)
+            {
+                weight[j] = sum[cell[j]];
+                listed[cell[j]] = false;
+            }
+
+            start[a + 1] = count;
         }
 
-        float[] weights = weight.ToArray();
-        return new DataLevel(start, cell.ToArray(), weights, Inverse(coarseDegree, start, weights, lambda));
+        Array.Resize(ref cell, count);
+        Array.Resize(ref weight, count);
+        return new DataLevel(start, cell, weight, Inverse(coarseDegree, start, weight, lambda));
     }
 
     /// <summary>sums[k] = Σ_i D_ki x_i.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Scatter(float[] x, int pad, double[] sums)
     {
         Array.Clear(sums);
         int n = Start.Length - 1;
         for (int i = 0; i < n; i++)
         {
-            float v = x[i + pad];
-            for (int e = Start[i]; e < Start[i + 1]; e++)
-            {
-                sums[Cell[e]] += Weight[e] * (double)v;
-            }
+            AddAt(i, x[i + pad], sums);
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static float[] Inverse(float[] degree, int[] start, float[] weight, float lambda)
     {
         var inverse = new float[degree.Length];
@@ -287,6 +312,7 @@ internal sealed class BoxCells
     }
 
     /// <summary>1 / (degree + λ/area²) per pixel: level 0's Gauss–Seidel divisor.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float[] InverseDiagonal(int width, float[] degree, float lambda)
     {
         var inverse = new float[degree.Length];
@@ -307,6 +333,7 @@ internal sealed class BoxCells
     }
 
     /// <summary>b[i + pad] += λ c_k / area_k for each pixel i of cell k: λ Dᵀ c.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddTransposed(ReadOnlySpan<float> cells, float lambda, float[] b, int pad)
     {
         int w = ColumnStart[^1];
@@ -325,6 +352,7 @@ internal sealed class BoxCells
     }
 
     /// <summary>sums[k] = mean of x over cell k.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Scatter(float[] x, int pad, double[] sums)
     {
         Array.Clear(sums);
@@ -372,6 +400,7 @@ internal sealed class BilinearCells
     public int Height { get; }
 
     /// <summary>b[i + pad] += scale · (H c)_i.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddInterpolated(ReadOnlySpan<float> cells, float scale, float[] b, int pad)
     {
         for (int y = 0; y < Height; y++)

@@ -8,6 +8,7 @@ namespace TextSketch.Core.Decoding.Paint;
 /// </summary>
 internal static class EdgeSoftening
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Apply(float[][] planes, PixelLinks links, float sigma)
     {
         if (!(sigma > 0))

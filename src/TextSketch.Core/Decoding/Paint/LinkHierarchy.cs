@@ -80,6 +80,7 @@ internal sealed class LinkHierarchy
 /// </summary>
 internal sealed class LinkLevel
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private LinkLevel(int width, int height, float[] left, float[] up, float anchor)
     {
         Width = width;
@@ -106,6 +107,7 @@ internal sealed class LinkLevel
     /// <summary>Sum of a node's link weights plus the anchor μ: the diagonal of L + μI.</summary>
     public float[] Degree { get; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static LinkLevel FromLinks(PixelLinks links, float anchor)
     {
         int w = links.Width;
@@ -136,6 +138,7 @@ internal sealed class LinkLevel
 /// </summary>
 internal sealed class GraphLevel
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private GraphLevel(int positionWidth, int positionHeight, int[] x, int[] y, int[] start, int[] neighbour, float[] weight, float[] mass, float anchor)
     {
         Mass = mass;
@@ -186,6 +189,7 @@ internal sealed class GraphLevel
     /// 2x2 block, numbered in block raster order by first member, half of strong and all of weak crossing links),
     /// worked directly on the grid's stencil — the image-sized level is most of the building work.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (GraphLevel Level, int[] AggregateOf) FromGrid(LinkLevel fine, float strength, float anchor)
     {
         int w = fine.Width;
@@ -208,8 +212,8 @@ internal sealed class GraphLevel
         var aggregate = new int[n];
         var xs = new List<int>(n / 3);
         var ys = new List<int>(n / 3);
-        var pixel = new int[4];
-        var root = new int[4];
+        Span<int> pixel = stackalloc int[4];
+        Span<int> root = stackalloc int[4];
         for (int by = 0; by < ch; by++)
         {
             for (int bx = 0; bx < cw; bx++)
@@ -268,11 +272,8 @@ internal sealed class GraphLevel
         // found block by block).
         int coarseCount = xs.Count;
         var start = new int[coarseCount + 1];
-        var neighbour = new List<int>(4 * coarseCount);
-        var weights = new List<float>(4 * coarseCount);
+        var links = new CoarseLinks(coarseCount);
         var masses = new float[coarseCount];
-        var accumulator = new float[coarseCount];
-        var touched = new List<int>(16);
         int a = 0;
         for (int by = 0; by < ch; by++)
         {
@@ -292,7 +293,6 @@ internal sealed class GraphLevel
 
                 for (; a <= last; a++)
                 {
-                    touched.Clear();
                     for (int dy = 0; dy < rows; dy++)
                     {
                         for (int dx = 0; dx < columns; dx++)
@@ -305,67 +305,109 @@ internal sealed class GraphLevel
                             }
 
                             masses[a]++;
+                            float own = maxLink[p];
                             if (p >= w)
                             {
-                                Cross(p - w, up[p]);
+                                links.Cross(a, aggregate[p - w], up[p], own, maxLink[p - w]);
                             }
 
                             if (x > 0)
                             {
-                                Cross(p - 1, left[p]);
+                                links.Cross(a, aggregate[p - 1], left[p], own, maxLink[p - 1]);
                             }
 
                             if (x < w - 1)
                             {
-                                Cross(p + 1, left[p + 1]);
+                                links.Cross(a, aggregate[p + 1], left[p + 1], own, maxLink[p + 1]);
                             }
 
                             if (p + w < n)
                             {
-                                Cross(p + w, up[p + w]);
-                            }
-
-                            void Cross(int q, float weight)
-                            {
-                                int b = aggregate[q];
-                                if (b == a || !(weight > 0))
-                                {
-                                    return;
-                                }
-
-                                if (accumulator[b] == 0)
-                                {
-                                    touched.Add(b);
-                                }
-
-                                // Half of a strong link (smooth variation), all of a weak one (an interface).
-                                accumulator[b] += IsStrong(weight, maxLink[p], maxLink[q], LinkHierarchy.Strength) ? 0.5f * weight : weight;
+                                links.Cross(a, aggregate[p + w], up[p + w], own, maxLink[p + w]);
                             }
                         }
                     }
 
-                    // In first-touched order: fixed by the input, so the sums downstream are too.
-                    foreach (int b in touched)
-                    {
-                        neighbour.Add(b);
-                        weights.Add(accumulator[b]);
-                        accumulator[b] = 0;
-                    }
-
-                    start[a + 1] = neighbour.Count;
+                    start[a + 1] = links.Close();
                 }
             }
         }
 
-        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, links.Neighbours(), links.Weights(), masses, anchor);
         return (level, aggregate);
+    }
+
+    /// <summary>A coarse level's links as <see cref="FromGrid"/> and <see cref="Coarsen"/> gather them, aggregate by
+    /// aggregate: the crossing fine links' weights summed per neighbouring aggregate (in the order they are met),
+    /// listed in first-touched order (a dense accumulator with a touched list).</summary>
+    private sealed class CoarseLinks(int coarseCount)
+    {
+        private readonly float[] _accumulator = new float[coarseCount];
+        private int[] _touched = new int[16];
+        private int _touchedCount;
+        private int[] _neighbour = new int[4 * coarseCount];
+        private float[] _weight = new float[4 * coarseCount];
+        private int _count;
+
+        /// <summary>A fine link of <paramref name="weight"/> from aggregate <paramref name="a"/> to <paramref name="b"/>
+        /// (ends with strongest links <paramref name="maxHere"/>, <paramref name="maxThere"/>). Smooth variation across
+        /// strong links: half the sum, the rediscretised Laplacian. A weak link is an edge's interface, which
+        /// piecewise-constant aggregates represent exactly: its full sum.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Cross(int a, int b, float weight, float maxHere, float maxThere)
+        {
+            if (b == a || !(weight > 0))
+            {
+                return;
+            }
+
+            float[] accumulator = _accumulator;
+            if (accumulator[b] == 0)
+            {
+                if (_touchedCount == _touched.Length)
+                {
+                    Array.Resize(ref _touched, 2 * _touched.Length);
+                }
+
+                _touched[_touchedCount++] = b;
+            }
+
+            accumulator[b] += IsStrong(weight, maxHere, maxThere, LinkHierarchy.Strength) ? 0.5f * weight : weight;
+        }
+
+        /// <summary>Ends the aggregate's list (in first-touched order: fixed by the input, so the sums downstream
+        /// are too); returns the entries so far.</summary>
+        public int Close()
+        {
+            if (_count + _touchedCount > _neighbour.Length)
+            {
+                int length = Math.Max(2 * _neighbour.Length, _count + _touchedCount);
+                Array.Resize(ref _neighbour, length);
+                Array.Resize(ref _weight, length);
+            }
+
+            for (int t = 0; t < _touchedCount; t++)
+            {
+                int b = _touched[t];
+                _neighbour[_count] = b;
+                _weight[_count++] = _accumulator[b];
+                _accumulator[b] = 0;
+            }
+
+            _touchedCount = 0;
+            return _count;
+        }
+
+        public int[] Neighbours() => _neighbour[.._count];
+
+        public float[] Weights() => _weight[.._count];
     }
 
     private static bool IsStrong(float weight, float maxAtOneEnd, float maxAtOtherEnd, float strength) =>
         weight > 0 && weight >= strength * Math.Max(maxAtOneEnd, maxAtOtherEnd);
 
     /// <summary>Joins slot k's component to slot j's within a block: every slot of the higher root takes the lower.</summary>
-    private static void Merge(int[] root, int k, int j, int count)
+    private static void Merge(Span<int> root, int k, int j, int count)
     {
         int keep = Math.Min(root[k], root[j]);
         int drop = Math.Max(root[k], root[j]);
@@ -382,6 +424,7 @@ internal sealed class GraphLevel
     /// Aggregates the nodes of each 2x2 block of positions that strong links join within the block (union–find),
     /// numbers the aggregates in block raster order (then by first member), and sums half the crossing links.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public (GraphLevel Level, int[] AggregateOf) Coarsen(float strength, float anchor)
     {
         int count = Count;
@@ -445,47 +488,20 @@ internal sealed class GraphLevel
         (int[] memberStart, int[] members) = CountingSort.Group(aggregate, coarseCount);
 
         var start = new int[coarseCount + 1];
-        var neighbour = new List<int>(4 * coarseCount);
-        var weights = new List<float>(4 * coarseCount);
-        var accumulator = new float[coarseCount];
-        var touched = new List<int>();
+        var links = new CoarseLinks(coarseCount);
         for (int a = 0; a < coarseCount; a++)
         {
-            touched.Clear();
             for (int m = memberStart[a]; m < memberStart[a + 1]; m++)
             {
                 int i = members[m];
                 for (int e = Start[i]; e < Start[i + 1]; e++)
                 {
                     int j = Neighbour[e];
-                    float weight = Weight[e];
-                    int b = aggregate[j];
-                    if (b == a)
-                    {
-                        continue;
-                    }
-
-                    if (accumulator[b] == 0)
-                    {
-                        touched.Add(b);
-                    }
-
-                    // Smooth variation across strong links: half the sum, the rediscretised Laplacian. A weak link is
-                    // an edge's interface, which piecewise-constant aggregates represent exactly: its full sum.
-                    bool strong = weight >= LinkHierarchy.Strength * Math.Max(maxLink[i], maxLink[j]);
-                    accumulator[b] += strong ? 0.5f * weight : weight;
+                    links.Cross(a, aggregate[j], Weight[e], maxLink[i], maxLink[j]);
                 }
             }
 
-            // In first-touched order: fixed by the input, so the sums downstream are too.
-            foreach (int b in touched)
-            {
-                neighbour.Add(b);
-                weights.Add(accumulator[b]);
-                accumulator[b] = 0;
-            }
-
-            start[a + 1] = neighbour.Count;
+            start[a + 1] = links.Close();
         }
 
         var masses = new float[coarseCount];
@@ -494,7 +510,7 @@ internal sealed class GraphLevel
             masses[aggregate[i]] += Mass[i];
         }
 
-        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, neighbour.ToArray(), weights.ToArray(), masses, anchor);
+        var level = new GraphLevel(cw, ch, xs.ToArray(), ys.ToArray(), start, links.Neighbours(), links.Weights(), masses, anchor);
         return (level, aggregate);
 
         int Find(int i)
@@ -529,6 +545,7 @@ internal sealed class GraphLevel
 internal static class CountingSort
 {
     /// <summary>Items[Start[k]..Start[k+1]) are the indices i with keyOf[i] = k, ascending.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (int[] Start, int[] Items) Group(int[] keyOf, int keyCount)
     {
         var start = new int[keyCount + 1];

@@ -88,7 +88,7 @@ public static class LayerFitter
     /// </summary>
     internal static float[] FitPlane(PlaneSystem system, float[] target, float[] start, int iterations, SolveSchedule schedule, float low, float high)
     {
-        PlaneSystem.Workspace work = system.CreateWorkspace();
+        using PlaneSystem.Workspace work = system.CreateWorkspace();
         int n = target.Length;
         int cells = start.Length;
         var c = Array.ConvertAll(start, v => (double)v);
